@@ -1,0 +1,110 @@
+"""The FastAPI application, built by :func:`create_app` from explicit settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from accounts import service as accounts
+from api import errors
+from api.middleware import BodyLimit
+from api.pages import home, maps
+from api.routes import health, qpv, users
+from api.settings import Settings
+from geo.postgis import make_pool
+from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
+
+log = logging.getLogger("cartegalite.api")
+
+STATIC_DIR = Path(__file__).parent / "static"
+SERVED_PACKAGES = (*VENDOR_PACKAGES, "swagger-ui-dist")
+"""npm packages served under /static/vendor (the map assets plus the API documentation UI)."""
+
+DESCRIPTION = """
+Cartégalité : cartographie et diagnostics de terrain pour l'égalité des droits
+(contrat de ville de Nantes Métropole, enjeu 3).
+
+Les réponses d'erreur sont toujours `{"detail": "<message en français>"}`.
+"""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the application. Nothing connects before the lifespan starts."""
+    if settings.database_url is None:
+        raise ValueError("settings.database_url is required (the CLI resolves the embedded one)")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = make_pool(
+            settings.database_url or "",
+            min_size=settings.pool_min,
+            max_size=settings.pool_max,
+            timeout=settings.db_timeout_s,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        )
+        pool.open(wait=False)
+        app.state.pool = pool
+        if settings.admin_token:
+            try:
+                with pool.connection() as conn:
+                    accounts.bootstrap_admin(conn, settings.admin_token)
+            except Exception as exc:  # the service still starts; /health says what is wrong
+                log.error("admin token bootstrap failed: %s", type(exc).__name__)
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(
+        title="Cartégalité",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        BodyLimit, default=settings.max_body_bytes, overrides=settings.body_limit_overrides
+    )
+    errors.install(app)
+    for router in (health.router, qpv.router, users.router, maps.router, home.router):
+        app.include_router(router)
+    _mount_static(app, settings)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI from the locally served copy (FastAPI's default loads it from a CDN)."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Cartégalité — API",
+            swagger_js_url=f"{VENDOR_PREFIX}/swagger-ui-dist/swagger-ui-bundle.js",
+            swagger_css_url=f"{VENDOR_PREFIX}/swagger-ui-dist/swagger-ui.css",
+            swagger_favicon_url=f"{VENDOR_PREFIX}/swagger-ui-dist/favicon-32x32.png",
+        )
+
+    return app
+
+
+def _mount_static(app: FastAPI, settings: Settings) -> None:
+    app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static-app")
+    for package in SERVED_PACKAGES:
+        directory = settings.assets_dir / package
+        if not directory.is_dir():
+            log.warning("front-end package %s missing in %s (run make setup)", package, directory)
+            continue
+        app.mount(
+            f"{VENDOR_PREFIX}/{package}", StaticFiles(directory=directory), name=f"vendor-{package}"
+        )
+
+
+def app_from_env() -> FastAPI:
+    """Factory used by uvicorn (``--factory``): settings from the environment."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,1 @@
+"""HTML pages (French): the home page and the maps."""

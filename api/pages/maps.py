@@ -1,0 +1,28 @@
+"""Map pages rendered with Folium from data fetched here (the builders in ``maps`` stay pure)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from api.deps import ConnDep, Generation, SettingsDep
+from api.routing import StrictJSONRoute
+from geo import territory
+from geo.qpv import repo as qpv_repo
+from maps.qpv_map import qpv_map
+from maps.styles import Tiles
+
+router = APIRouter(prefix="/cartes", route_class=StrictJSONRoute, tags=["cartes"])
+
+
+def tiles_from(settings: SettingsDep) -> Tiles | None:
+    return Tiles(settings.tile_url) if settings.tile_url else None
+
+
+@router.get("/qpv", response_class=HTMLResponse, summary="Carte des quartiers prioritaires")
+def qpv_page(conn: ConnDep, settings: SettingsDep, generation: Generation) -> HTMLResponse:
+    area = territory.get(conn, settings.territory)
+    fc = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
+    return HTMLResponse(qpv_map(fc, generation, tiles_from(settings), area.bounds))

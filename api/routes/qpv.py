@@ -1,0 +1,85 @@
+"""QPV boundaries: list, one, point lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from api.deps import ConnDep, Generation, LonLat, SettingsDep
+from api.routing import StrictJSONRoute
+from api.schemas import LookupResult
+from geo import territory
+from geo.errors import Invalid, NotFound
+from geo.qpv import repo
+
+router = APIRouter(prefix="/api/qpv", route_class=StrictJSONRoute, tags=["QPV"])
+
+GEOJSON = "application/geo+json"
+
+
+def _bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    try:
+        values = [float(v) for v in bbox.split(",")]
+    except ValueError as exc:
+        raise Invalid(f"bbox invalide : {bbox!r} (attendu : minLon,minLat,maxLon,maxLat)") from exc
+    if len(values) != 4:
+        raise Invalid(f"bbox invalide : {bbox!r} (4 nombres attendus)")
+    from geo.shapes import check_lon_lat
+
+    check_lon_lat(values[0], values[1])
+    check_lon_lat(values[2], values[3])
+    if values[0] > values[2] or values[1] > values[3]:
+        raise Invalid(f"bbox invalide : {bbox!r} (minimum supérieur au maximum)")
+    return (values[0], values[1], values[2], values[3])
+
+
+@router.get(
+    "",
+    summary="QPV d'une génération (GeoJSON FeatureCollection)",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}},
+)
+def list_qpv(
+    conn: ConnDep,
+    generation: Generation,
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
+) -> Response:
+    return Response(repo.feature_collection(conn, generation, _bbox(bbox)), media_type=GEOJSON)
+
+
+@router.get("/lookup", summary="Dans quel QPV se trouve ce point ?", response_model=LookupResult)
+def lookup(conn: ConnDep, settings: SettingsDep, point: LonLat, generation: Generation) -> Any:
+    lon, lat = point
+    territory.check_point(conn, settings.territory, lon, lat)
+    found = repo.lookup(conn, lon, lat, generation)
+    if found["qpv"]:
+        message = f"Ce point est dans le quartier prioritaire {found['qpv']['name']}."
+    elif found["nearest"]:
+        near = found["nearest"]
+        message = (
+            f"Ce point n'est dans aucun quartier prioritaire ; le plus proche est "
+            f"{near['name']} à {near['distance_m']} m."
+        )
+    else:
+        message = f"Aucun QPV de la génération {generation} n'est chargé."
+    return {**found, "generation": generation, "lon": lon, "lat": lat, "message": message}
+
+
+@router.get(
+    "/{code}",
+    summary="Un QPV (GeoJSON Feature)",
+    response_class=Response,
+    responses={200: {"content": {GEOJSON: {}}}, 404: {"description": "code inconnu"}},
+)
+def get_qpv(
+    conn: ConnDep,
+    code: Annotated[str, Path(max_length=16, description="Code QPV, ex. QP044005")],
+    generation: Annotated[int | None, Query(description="2015 ou 2024")] = None,
+) -> Response:
+    text = repo.feature(conn, code.strip().upper(), generation)
+    if text is None:
+        raise NotFound(f"quartier prioritaire inconnu : {code}")
+    return Response(text, media_type=GEOJSON)

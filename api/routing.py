@@ -1,0 +1,56 @@
+"""Strict JSON bodies: ``NaN``, ``Infinity`` and numbers that overflow to infinity (``1e400``)
+are refused at decoding time, as are absurdly nested documents. Python's ``json`` accepts all of
+them by default, and a NaN that reaches a range-checked field has been seen to produce a 500."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"nombre non fini interdit : {name}")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"nombre hors limites : {text}")
+    return value
+
+
+def strict_loads(body: bytes | str) -> Any:
+    """``json.loads`` that refuses non-finite numbers and deep nesting with ``JSONDecodeError``."""
+    doc = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    try:
+        return json.loads(doc, parse_constant=_reject_constant, parse_float=_finite_float)
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        raise json.JSONDecodeError(str(exc), doc, 0) from exc
+    except RecursionError as exc:
+        raise json.JSONDecodeError("document JSON trop imbriqué", doc, 0) from exc
+
+
+class StrictJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = strict_loads(await self.body())
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Route class used by every router of the app."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            return await original(StrictJSONRequest(request.scope, request.receive))
+
+        return handler

@@ -1,0 +1,60 @@
+"""Response and request schemas shared by the foundation routes.
+
+Request models forbid unknown fields and non-finite numbers (``StrictModel``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from accounts.models import Role
+
+
+class StrictModel(BaseModel):
+    """Base of every request body: unknown fields and NaN/Infinity are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+
+class QpvRef(BaseModel):
+    code: str
+    name: str
+    generation: int
+    approximate: bool = False
+
+
+class NearestQpv(QpvRef):
+    distance_m: int
+
+
+class LookupResult(BaseModel):
+    qpv: QpvRef | None = Field(description="Le QPV qui contient le point, ou null")
+    nearest: NearestQpv | None = Field(
+        None, description="Quand aucun QPV ne contient le point : le plus proche"
+    )
+    generation: int
+    lon: float
+    lat: float
+    message: str
+
+
+class UserCreate(StrictModel):
+    login: str = Field(min_length=2, max_length=63, pattern=r"^[a-z0-9][a-z0-9._-]+$")
+    role: Role
+    display_name: str | None = Field(None, max_length=120)
+    organisation: str | None = Field(None, max_length=200)
+
+
+class UserCreated(BaseModel):
+    id: uuid.UUID
+    login: str
+    role: Role
+    token: str = Field(description="Jeton d'accès, affiché une seule fois")
+
+
+class Me(BaseModel):
+    role: Role
+    login: str | None = None
+    user_id: uuid.UUID | None = None
+    walk_id: uuid.UUID | None = None

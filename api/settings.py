@@ -1,0 +1,113 @@
+"""Settings, read from environment variables in one place (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+_PLACEHOLDERS = {"changeme", "change-me", "admin", "secret", "password", "test"}
+
+
+class SettingsError(ValueError):
+    """An environment variable has an unusable value."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app and the CLI can be configured with.
+
+    Build it with :meth:`from_env`; tests build it directly or with :meth:`with_`.
+    """
+
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    env: str = "development"
+    admin_token: str | None = None
+    territory: str = "nantes-metropole"
+    qpv_generation: int = 2015
+    tile_url: str | None = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assets_dir: Path = PROJECT_ROOT / "node_modules"
+    pg_root: Path = PROJECT_ROOT / "var" / "pg"
+    pg_port: int = 54329
+    qpv_source: Path | None = None
+    max_body_bytes: int = 2 * 1024 * 1024
+    body_limit_overrides: tuple[tuple[str, int], ...] = ()
+    """(path regex, bytes) pairs for routes that need another limit (photo uploads)."""
+    pool_min: int = 1
+    pool_max: int = 10
+    db_timeout_s: float = 5.0
+    statement_timeout_ms: int = 15_000
+    workers: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from ``environ`` (``os.environ`` by default)."""
+        env = os.environ if environ is None else environ
+        shared_qpv = PROJECT_ROOT.parent / "shared" / "data" / "qpv" / "qpv_2015_dep44.geojson"
+        qpv_source = env.get("CARTEGALITE_QPV_SOURCE") or (
+            str(shared_qpv) if shared_qpv.exists() else ""
+        )
+        tile_url = env.get("CARTEGALITE_TILE_URL", cls.tile_url)
+        settings = cls(
+            database_url=env.get("DATABASE_URL") or None,
+            host=env.get("HOST", cls.host),
+            port=_int(env, "PORT", cls.port, 1, 65535),
+            env=env.get("CARTEGALITE_ENV", cls.env),
+            admin_token=env.get("CARTEGALITE_ADMIN_TOKEN") or None,
+            territory=env.get("CARTEGALITE_TERRITORY", cls.territory),
+            qpv_generation=_int(env, "CARTEGALITE_QPV_GENERATION", cls.qpv_generation, 2015, 2024),
+            tile_url=None if tile_url in ("", "none", "off") else tile_url,
+            assets_dir=Path(env.get("CARTEGALITE_ASSETS_DIR", str(cls.assets_dir))),
+            pg_root=Path(env.get("CARTEGALITE_PGROOT", str(cls.pg_root))),
+            pg_port=_int(env, "CARTEGALITE_PGPORT", cls.pg_port, 1024, 65535),
+            qpv_source=Path(qpv_source) if qpv_source else None,
+            max_body_bytes=_int(
+                env, "CARTEGALITE_MAX_BODY_BYTES", cls.max_body_bytes, 1024, 100 * 1024 * 1024
+            ),
+            pool_max=_int(env, "CARTEGALITE_POOL_MAX", cls.pool_max, 1, 200),
+            workers=_int(env, "WEB_CONCURRENCY", cls.workers, 1, 64),
+        )
+        settings.check()
+        return settings
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def check(self) -> None:
+        """Refuse unsafe combinations (placeholder secrets outside development)."""
+        if self.qpv_generation not in (2015, 2024):
+            raise SettingsError("CARTEGALITE_QPV_GENERATION must be 2015 or 2024")
+        if self.env not in ("development", "production", "test"):
+            raise SettingsError("CARTEGALITE_ENV must be development, production or test")
+        token = self.admin_token or ""
+        if (
+            self.env == "production"
+            and token
+            and (token.lower() in _PLACEHOLDERS or len(token) < 24)
+        ):
+            raise SettingsError("CARTEGALITE_ADMIN_TOKEN is a placeholder or too short")
+
+    @property
+    def embedded_db(self) -> bool:
+        """True when the project-local cluster is used (DATABASE_URL unset)."""
+        return self.database_url is None

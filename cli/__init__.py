@@ -1,0 +1,1 @@
+"""The ``cartegalite`` command line (typer)."""

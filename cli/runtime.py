@@ -1,0 +1,81 @@
+"""What ``serve`` and the other commands share: find or start the database, prepare it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from rich.console import Console
+
+from accounts import service as accounts
+from api.settings import PROJECT_ROOT, Settings
+from geo import qpv
+from geo.localdb import LocalCluster, reachable_root
+from geo.migrate import migrate
+from geo.postgis import connect
+
+console = Console(stderr=True)
+
+DB_NAME = "cartegalite"
+
+
+def local_cluster(settings: Settings) -> LocalCluster:
+    """The project-local cluster described by the settings."""
+    default_root = PROJECT_ROOT / "var" / "pg"
+    root = reachable_root(PROJECT_ROOT) if settings.pg_root == default_root else settings.pg_root
+    return LocalCluster(root=root, port=settings.pg_port)
+
+
+def database_url(settings: Settings, start: bool = True) -> str:
+    """``DATABASE_URL`` when set; otherwise the embedded cluster's URL (started if needed)."""
+    if settings.database_url:
+        return settings.database_url
+    cluster = local_cluster(settings)
+    if start:
+        if cluster.start():
+            console.print(
+                f"[green]PostgreSQL local démarré[/] ({cluster.root}, port {cluster.port})"
+            )
+        cluster.create_database(DB_NAME)
+    return cluster.url(DB_NAME)
+
+
+def prepare(settings: Settings, url: str) -> None:
+    """Apply migrations, import the QPV when none are stored, bootstrap the admin token."""
+    with connect(url, autocommit=True) as conn:
+        applied = migrate(conn)
+        if applied:
+            console.print(
+                f"migrations appliquées : {', '.join(f'{m.version:04d}' for m in applied)}"
+            )
+        if qpv.count(conn) == 0:
+            _import_default_qpv(conn, settings)
+        if settings.admin_token:
+            accounts.bootstrap_admin(conn, settings.admin_token)
+
+
+def _import_default_qpv(conn: psycopg.Connection[object], settings: Settings) -> None:
+    source = settings.qpv_source
+    if source is None or not Path(source).exists():
+        console.print(
+            "[yellow]aucun QPV en base et aucun fichier source trouvé[/] : "
+            "cartegalite qpv import CHEMIN|URL (voir data/qpv/manifest.toml)"
+        )
+        return
+    read = qpv.read_qpv(source)
+    with conn.transaction():
+        summary = qpv.upsert(conn, read)
+    console.print(
+        f"QPV importés depuis {source} : {summary.total} (génération {summary.generation})"
+    )
+    codes = Path(source).with_name("qpv_2024_codes_dep44.csv")
+    if codes.exists() and qpv.count(conn, 2024) == 0:
+        from geo.qpv.read import read_2024_codes
+        from geo.qpv.repo import carry_contours
+
+        with conn.transaction():
+            n = carry_contours(conn, read_2024_codes(codes), _APPROX_SOURCE)
+        console.print(f"QPV 2024 (contours 2015, approximatifs) : {n}")
+
+
+_APPROX_SOURCE = "codes 2024 (ANCT) + contour 2015 du même numéro — périmètre approximatif"

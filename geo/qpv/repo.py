@@ -1,0 +1,196 @@
+"""SQL of the QPV table: upsert an import, count, look a point up, serve GeoJSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from geo.qpv.read import QpvFile
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    generation: int
+    inserted: int
+    updated: int
+    removed: int
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated
+
+
+def upsert(conn: psycopg.Connection[Any], qpv: QpvFile, replace_all: bool = False) -> ImportSummary:
+    """Insert or replace the QPV of ``qpv`` (keyed on code + generation).
+
+    Runs inside the caller's transaction; never commits. With ``replace_all`` the stored QPV of
+    the same generation that are absent from the file are deleted.
+    """
+    inserted = updated = 0
+    for row in qpv.frame.itertuples(index=False):
+        rec = conn.execute(
+            """
+            INSERT INTO qpv (code, generation, name, communes, insee_codes, population,
+                             population_year, approximate, source, geom)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, false, %s, %s)
+            ON CONFLICT (code, generation) DO UPDATE SET
+                name = EXCLUDED.name, communes = EXCLUDED.communes,
+                insee_codes = EXCLUDED.insee_codes, population = EXCLUDED.population,
+                population_year = EXCLUDED.population_year, approximate = false,
+                source = EXCLUDED.source, geom = EXCLUDED.geom, imported_at = now()
+            RETURNING (xmax = 0) AS inserted
+            """,
+            (
+                row.code,
+                row.generation,
+                row.name,
+                list(row.communes),
+                list(row.insee_codes),
+                row.population,
+                row.population_year,
+                qpv.known_as or qpv.source,
+                row.geometry,
+            ),
+        ).fetchone()
+        if rec and rec[0]:
+            inserted += 1
+        else:
+            updated += 1
+    removed = 0
+    if replace_all:
+        cur = conn.execute(
+            "DELETE FROM qpv WHERE generation = %s AND NOT (code = ANY(%s))",
+            (qpv.generation, list(qpv.frame["code"])),
+        )
+        removed = cur.rowcount
+    return ImportSummary(qpv.generation, inserted, updated, removed)
+
+
+def count(conn: psycopg.Connection[Any], generation: int | None = None) -> int:
+    """Number of stored QPV (of one generation when given)."""
+    row = conn.execute(
+        "SELECT count(*) FROM qpv WHERE %(g)s::smallint IS NULL OR generation = %(g)s",
+        {"g": generation},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def generations(conn: psycopg.Connection[Any]) -> list[int]:
+    """Generations present in the database."""
+    rows = conn.execute("SELECT DISTINCT generation FROM qpv ORDER BY 1").fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def lookup(
+    conn: psycopg.Connection[Any], lon: float, lat: float, generation: int
+) -> dict[str, Any]:
+    """Which QPV contains the point, else the nearest one with its distance in metres.
+
+    Returns ``{"qpv": {...} | None, "nearest": {... "distance_m"} | None}``.
+    """
+    cur = conn.cursor(row_factory=dict_row)
+    inside = cur.execute(
+        """
+        SELECT code, name, generation, approximate
+        FROM qpv
+        WHERE generation = %(g)s
+          AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+        ORDER BY code
+        LIMIT 1
+        """,
+        {"g": generation, "lon": lon, "lat": lat},
+    ).fetchone()
+    if inside:
+        return {"qpv": inside, "nearest": None}
+    nearest = cur.execute(
+        """
+        WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS pt)
+        SELECT code, name, generation, approximate,
+               round(ST_Distance(q.geom::geography, p.pt::geography))::integer AS distance_m
+        FROM qpv q, p
+        WHERE generation = %(g)s
+        ORDER BY q.geom_l93 <-> ST_Transform(p.pt, 2154)
+        LIMIT 1
+        """,
+        {"g": generation, "lon": lon, "lat": lat},
+    ).fetchone()
+    return {"qpv": None, "nearest": nearest}
+
+
+_FEATURE_SQL = """
+    json_build_object(
+        'type', 'Feature',
+        'id', code,
+        'geometry', ST_AsGeoJSON(geom, 6)::json,
+        'properties', json_build_object(
+            'code', code, 'name', name, 'generation', generation,
+            'communes', communes, 'insee_codes', insee_codes,
+            'population', population, 'population_year', population_year,
+            'approximate', approximate, 'source', source))
+"""
+
+
+def feature_collection(
+    conn: psycopg.Connection[Any],
+    generation: int,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> str:
+    """GeoJSON FeatureCollection of one generation, built in SQL, as text."""
+    row = conn.execute(
+        f"""
+        SELECT json_build_object(
+            'type', 'FeatureCollection',
+            'features', coalesce(json_agg({_FEATURE_SQL} ORDER BY code), '[]'::json))::text
+        FROM qpv
+        WHERE generation = %(g)s
+          AND (%(bbox)s::float8[] IS NULL OR geom && ST_MakeEnvelope(
+                (%(bbox)s::float8[])[1], (%(bbox)s::float8[])[2],
+                (%(bbox)s::float8[])[3], (%(bbox)s::float8[])[4], 4326))
+        """,
+        {"g": generation, "bbox": list(bbox) if bbox else None},
+    ).fetchone()
+    return str(row[0]) if row else '{"type":"FeatureCollection","features":[]}'
+
+
+def feature(conn: psycopg.Connection[Any], code: str, generation: int | None) -> str | None:
+    """One QPV as a GeoJSON Feature (text); the newest generation when not given."""
+    row = conn.execute(
+        f"""
+        SELECT {_FEATURE_SQL}::text FROM qpv
+        WHERE code = %(c)s AND (%(g)s::smallint IS NULL OR generation = %(g)s)
+        ORDER BY generation DESC LIMIT 1
+        """,
+        {"c": code, "g": generation},
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def carry_contours(
+    conn: psycopg.Connection[Any], pairs: list[tuple[str, str, str]], source: str
+) -> int:
+    """Store 2024 QPV whose official perimeter is unavailable, using the 2015 contour of the
+    same number, flagged ``approximate``. ``pairs`` holds ``(code_2024, name_2024, code_2015)``.
+
+    Never overwrites a non-approximate (official) 2024 perimeter. Returns the rows written.
+    """
+    written = 0
+    for code24, name24, code15 in pairs:
+        cur = conn.execute(
+            """
+            INSERT INTO qpv (code, generation, name, communes, insee_codes, population,
+                             population_year, approximate, source, geom)
+            SELECT %(c24)s, 2024, %(n24)s, communes, insee_codes, NULL, NULL, true, %(src)s, geom
+            FROM qpv WHERE code = %(c15)s AND generation = 2015
+            ON CONFLICT (code, generation) DO UPDATE SET
+                name = EXCLUDED.name, geom = EXCLUDED.geom, source = EXCLUDED.source,
+                communes = EXCLUDED.communes, insee_codes = EXCLUDED.insee_codes,
+                imported_at = now()
+            WHERE qpv.approximate
+            """,
+            {"c24": code24, "n24": name24, "c15": code15, "src": source},
+        )
+        written += cur.rowcount
+    return written

@@ -1,0 +1,169 @@
+"""Compose a Folium map from data handed in, and render it to HTML with local assets only."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement, Template
+
+from maps.assets import VENDOR_PREFIX, localize
+from maps.styles import DEFAULT_BOUNDS, Tiles
+
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*/>', re.S)
+
+Bounds = tuple[float, float, float, float]
+"""(min lon, min lat, max lon, max lat)."""
+
+
+def base_map(
+    title: str,
+    bounds: Bounds | None,
+    tiles: Tiles | None,
+    height: str = "75vh",
+) -> folium.Map:
+    """An empty map fitted to ``bounds`` (or :data:`DEFAULT_BOUNDS`), with a scale bar.
+
+    Parameters
+    ----------
+    title : str
+        Page title (French).
+    bounds : tuple, optional
+        (min lon, min lat, max lon, max lat) to fit; the territory when None.
+    tiles : Tiles, optional
+        Base layer; None for no base tiles (offline use, tests).
+    height : str
+        CSS height of the map element.
+    """
+    figure = Figure(title=title)
+    m = folium.Map(
+        location=None,
+        tiles=None,
+        control_scale=True,
+        height=height,
+        prefer_canvas=False,
+    )
+    figure.add_child(m)
+    if tiles is not None:
+        folium.TileLayer(
+            tiles=tiles.url,
+            attr=html.escape(tiles.attribution),
+            name="Fond de carte",
+            overlay=False,
+        ).add_to(m)
+    minx, miny, maxx, maxy = bounds or DEFAULT_BOUNDS
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def geojson_bounds(collections: Iterable[dict[str, Any]]) -> Bounds | None:
+    """Bounds of every position in the given FeatureCollections (None when empty)."""
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def visit(coords: Any) -> None:
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        else:
+            for c in coords or []:
+                visit(c)
+
+    for fc in collections:
+        for feature in fc.get("features", []):
+            geometry = feature.get("geometry") or {}
+            visit(geometry.get("coordinates"))
+    if not xs:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+_LEGEND = """
+{% macro html(this, kwargs) %}
+<section class="cg-legend" role="region" aria-label="Légende"
+  style="position:absolute;z-index:1000;bottom:28px;right:10px;background:#fff;padding:8px 12px;
+  border:1px solid #555;border-radius:4px;font:14px/1.4 system-ui,sans-serif;max-width:300px">
+  <h2 style="font-size:15px;margin:0 0 4px">{{ this.title }}</h2>
+  <ul style="list-style:none;margin:0;padding:0">
+  {% for swatch, label in this.entries %}
+    <li><span aria-hidden="true" style="display:inline-block;width:14px;height:14px;
+      margin-right:6px;vertical-align:middle;{{ swatch }}"></span>{{ label }}</li>
+  {% endfor %}
+  </ul>
+</section>
+{% endmacro %}
+"""
+
+
+class Legend(MacroElement):
+    """A fixed legend box; ``entries`` are (inline CSS of the swatch, French label)."""
+
+    _template = Template(_LEGEND)
+
+    def __init__(self, title: str, entries: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.title = html.escape(title)
+        self.entries = [
+            (html.escape(css, quote=True), html.escape(label)) for css, label in entries
+        ]
+
+
+def add_table(
+    m: folium.Map,
+    caption: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    element_id: str = "cg-table",
+) -> None:
+    """Append an accessible HTML table under the map (the information is never only on a map).
+
+    Every cell is escaped; ``None`` shows as an empty cell.
+    """
+    head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{'' if c is None else html.escape(str(c))}</td>" for c in row)
+        + "</tr>"
+        for row in rows
+    )
+    markup = (
+        '<section class="cg-table-section" style="font:15px/1.5 system-ui,sans-serif;'
+        'padding:12px">'
+        f'<table id="{html.escape(element_id)}" class="table table-sm">'
+        f'<caption style="caption-side:top;font-weight:bold">{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+    )
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.html.add_child(Element(markup))
+
+
+def add_heading(m: folium.Map, text: str, note: str | None = None) -> None:
+    """A visible page heading above the map (and an optional short note)."""
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    extra = f'<p style="margin:4px 0 0">{html.escape(note)}</p>' if note else ""
+    root.html.add_child(
+        Element(
+            '<header style="font:15px/1.4 system-ui,sans-serif;padding:8px 12px">'
+            f'<h1 style="font-size:20px;margin:0">{html.escape(text)}</h1>{extra}</header>'
+        ),
+        index=0,
+    )
+
+
+def render_html(m: folium.Map, prefix: str = VENDOR_PREFIX) -> str:
+    """Render the whole page with every asset rewritten to the app's local copies."""
+    folium.LayerControl(collapsed=False).add_to(m)
+    root = m.get_root()
+    localize(root, prefix)
+    page = root.render()
+    page = page.replace("<html>", '<html lang="fr">', 1)
+    # Folium forbids zooming the page (user-scalable=no): an accessibility failure (WCAG 1.4.4).
+    return _VIEWPORT.sub(
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0" />', page, count=1
+    )

@@ -1,0 +1,93 @@
+"""Dependency direction (STYLE.md): api → domain packages, maps → accounts → geo.
+
+``geo`` imports nothing internal; ``maps`` may use domain types (models, vocabularies) but never
+repositories, services, psycopg or ``api``; nothing imports ``api`` but ``cli``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from api.settings import PROJECT_ROOT
+
+INTERNAL = {
+    "geo",
+    "accounts",
+    "surveys",
+    "actors",
+    "exhibitions",
+    "selfcheck",
+    "maps",
+    "api",
+    "cli",
+}
+DOMAINS = {"surveys", "actors", "exhibitions", "selfcheck"}
+
+ALLOWED: dict[str, set[str]] = {
+    "geo": {"geo"},
+    "accounts": {"accounts", "geo"},
+    "surveys": {"surveys", "accounts", "geo"},
+    "actors": {"actors", "accounts", "geo"},
+    "exhibitions": {"exhibitions", "actors", "accounts", "geo"},
+    "selfcheck": {"selfcheck", "actors", "accounts", "geo"},
+    "maps": {"maps", "geo", *DOMAINS},
+    "api": INTERNAL - {"cli"},
+    "cli": INTERNAL,
+}
+MAPS_FORBIDDEN_SUFFIXES = ("repo", "service", "importers", "store")
+MAPS_FORBIDDEN_EXTERNAL = {"psycopg", "psycopg_pool", "fastapi", "starlette"}
+
+
+def imports_of(source: str) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{a.name}" for a in node.names]
+    return names
+
+
+def violations(package: str, source: str, where: str) -> list[str]:
+    found = []
+    for name in imports_of(source):
+        top = name.split(".")[0]
+        if top in INTERNAL and top not in ALLOWED[package]:
+            found.append(f"{where}: {package} must not import {name}")
+        if package == "maps":
+            if top in MAPS_FORBIDDEN_EXTERNAL:
+                found.append(f"{where}: maps must not import {name}")
+            parts = name.split(".")
+            if top in DOMAINS and any(p in MAPS_FORBIDDEN_SUFFIXES for p in parts[1:]):
+                found.append(f"{where}: maps may use domain types only, not {name}")
+    return found
+
+
+def test_dependency_direction() -> None:
+    problems = []
+    for package in ALLOWED:
+        root = PROJECT_ROOT / package
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*.py"):
+            problems += violations(
+                package, path.read_text(encoding="utf-8"), str(path.relative_to(PROJECT_ROOT))
+            )
+    assert problems == []
+
+
+def test_the_check_can_fail() -> None:
+    assert violations("geo", "from api.settings import Settings\n", "geo/x.py")
+    assert violations("maps", "import psycopg\n", "maps/x.py")
+    assert violations("maps", "from surveys.repo import list_observations\n", "maps/x.py")
+    assert violations("maps", "from surveys import service\n", "maps/x.py")
+    assert violations("surveys", "from api.deps import ConnDep\n", "surveys/x.py")
+    assert not violations("maps", "from surveys.models import Theme\n", "maps/x.py")
+    assert not violations("api", "from surveys import service\n", "api/x.py")
+
+
+def test_every_package_is_known() -> None:
+    packages = {p.parent.name for p in Path(PROJECT_ROOT).glob("*/__init__.py")}
+    assert packages - {"tests", "bench"} <= INTERNAL
