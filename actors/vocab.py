@@ -1,0 +1,81 @@
+"""Vocabularies as data (``actors/vocabularies.toml``): grounds of discrimination (Code pénal
+art. 225-1 and 225-1-1), domains and publics, with French labels. Shared by the directory, the
+exhibitions (themes) and the discrimination self-check."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.errors import Invalid
+
+_FILE = Path(__file__).with_name("vocabularies.toml")
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    label: str
+    everyday: str | None = None
+    legal_ref: str | None = None
+    legal_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    terms: tuple[Term, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.terms)
+
+    def get(self, code: str) -> Term:
+        for term in self.terms:
+            if term.code == code:
+                return term
+        raise Invalid(
+            f"{self.name} inconnu : {code!r} (valeurs possibles : {', '.join(self.codes)})"
+        )
+
+    def check(self, codes: list[str] | tuple[str, ...]) -> list[str]:
+        """Return ``codes`` when all are known; :class:`Invalid` listing valid ones otherwise."""
+        for code in codes:
+            self.get(code)
+        return list(codes)
+
+
+@cache
+def _load() -> dict[str, Vocabulary]:
+    raw = tomllib.loads(_FILE.read_text(encoding="utf-8"))
+    base_url = raw["sources"]["code_penal"]
+    names = {"grounds": "motif", "domains": "domaine", "publics": "public"}
+    out = {}
+    for key, name in names.items():
+        terms = tuple(
+            Term(
+                code=t["code"],
+                label=t["label"],
+                everyday=t.get("everyday"),
+                legal_ref=t.get("legal_ref"),
+                legal_url=base_url if t.get("legal_ref") else None,
+            )
+            for t in raw[key]
+        )
+        out[key] = Vocabulary(name, terms)
+    return out
+
+
+def grounds() -> Vocabulary:
+    """The 24 grounds of Code pénal art. 225-1 plus sexual harassment (art. 225-1-1)."""
+    return _load()["grounds"]
+
+
+def domains() -> Vocabulary:
+    return _load()["domains"]
+
+
+def publics() -> Vocabulary:
+    return _load()["publics"]
