@@ -35,6 +35,16 @@ Les réponses d'erreur sont toujours `{"detail": "<message en français>"}`.
 """
 
 
+ROUTERS = [
+    health.router,
+    qpv.router,
+    users.router,
+    maps.router,
+    home.router,
+]
+"""Every router of the app (one line each; pages last)."""
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the application. Nothing connects before the lifespan starts."""
     if settings.database_url is None:
@@ -75,7 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
         BodyLimit, default=settings.max_body_bytes, overrides=settings.body_limit_overrides
     )
     errors.install(app)
-    for router in (health.router, qpv.router, users.router, maps.router, home.router):
+    for router in ROUTERS:
         app.include_router(router)
     _mount_static(app, settings)
 
