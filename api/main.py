@@ -16,7 +16,7 @@ from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import home, maps
-from api.routes import health, qpv, users
+from api.routes import health, ogc, qpv, users
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -39,6 +39,7 @@ ROUTERS = [
     health.router,
     qpv.router,
     users.router,
+    ogc.router,
     maps.router,
     home.router,
 ]
