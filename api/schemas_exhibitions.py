@@ -195,9 +195,25 @@ class CoveredSchoolOut(BaseModel):
 
     @classmethod
     def of(cls, s: CoveredSchool) -> CoveredSchoolOut:
-        data: dict[str, Any] = {k: getattr(s, k) for k in cls.model_fields if hasattr(s, k)}
-        data["qpv"] = [NearQpv(code=c, distance_m=m) for c, m in s.qpv]
-        return cls(**data, school_year=ReachOut.of(s.year), window=ReachOut.of(s.window))
+        plain = (
+            "uai",
+            "name",
+            "commune",
+            "level",
+            "sector",
+            "priority",
+            "segpa_section",
+            "enrolment",
+            "lon",
+            "lat",
+        )
+        data: dict[str, Any] = {k: getattr(s, k) for k in plain}
+        return cls(
+            **data,
+            qpv=[NearQpv(code=c, distance_m=m) for c, m in s.qpv],
+            school_year=ReachOut.of(s.year),
+            window=ReachOut.of(s.window),
+        )
 
 
 class QpvCoverageOut(BaseModel):
