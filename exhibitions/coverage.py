@@ -136,6 +136,28 @@ TABLE_HEADERS = (
     "derniere_presentation",
 )
 
+PAGE_LABELS = (
+    "Code QPV",
+    "Quartier",
+    "Distance (m)",
+    "UAI",
+    "Établissement",
+    "Commune",
+    "Niveau",
+    "Secteur",
+    "Éducation prioritaire",
+    "Section SEGPA",
+    "Effectif",
+    "Atteint cette année",
+    "Présentations",
+    "Élèves touchés",
+    "Thèmes",
+    "Atteint sur 3 ans",
+    "Élèves sur 3 ans",
+    "Dernière présentation",
+)
+"""French column titles of :data:`TABLE_HEADERS` for the page."""
+
 
 def _yes(flag: bool) -> str:
     return "oui" if flag else "non"

@@ -9,21 +9,13 @@ from collections import defaultdict
 from typing import Any
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement, Template
 
 from exhibitions import coverage as coverage_table
 from exhibitions import themes as theme_vocab
 from exhibitions.models import Circulation, Coverage, CoveredSchool, priority_label
 from maps.layers import escape_properties
-from maps.render import (
-    Bounds,
-    Legend,
-    add_heading,
-    add_table,
-    base_map,
-    geojson_bounds,
-    render_html,
-)
+from maps.render import Bounds, add_heading, base_map, geojson_bounds, render_html
 from maps.styles import Tiles
 
 PUPIL_BINS: tuple[tuple[int, str, str], ...] = (
@@ -51,7 +43,43 @@ _CSS = """<style>
 .cg-other { background: #595959; border-radius: 50%; width: 16px; height: 16px; font-size: 11px; }
 .cg-tables { font: 15px/1.5 system-ui, sans-serif; padding: 0 12px; }
 .cg-tables form { display: flex; gap: 12px; align-items: end; flex-wrap: wrap; margin: 8px 0; }
+.cg-tables section { overflow-x: auto; margin: 16px 0; }
+.cg-tables caption { caption-side: top; font-weight: bold; color: #1a1a1a; }
+.cg-legend-flow ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap;
+  gap: 4px 20px; }
+.cg-legend-flow h2 { font-size: 1rem; margin: 8px 0 4px; }
+.cg-swatch { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
+  vertical-align: middle; }
 </style>"""
+
+
+class _Below(MacroElement):
+    """Markup placed after the map in the page (children of the map render after its div)."""
+
+    _template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self._name = "Below"
+        self.markup = markup
+
+
+def table_html(
+    caption: str, headers: list[str], rows: list[tuple[Any, ...]], element_id: str
+) -> str:
+    """An accessible table; every cell escaped, ``None`` shown empty."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{'' if c is None else html.escape(str(c))}</td>" for c in row)
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<section><table id="{html.escape(element_id)}" class="table table-sm">'
+        f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></section>"
+    )
 
 
 def pupils_colour(pupils: int) -> str:
@@ -175,18 +203,31 @@ def circulation_layer(circulation: tuple[Circulation, ...]) -> folium.FeatureGro
     return group
 
 
-def _legend(distance_m: int) -> Legend:
+def legend_html(distance_m: int) -> str:
+    """The legend, in the page flow under the map: shapes and glyphs said in words."""
     entries = [
-        ("background:#1b7837;border-radius:50%", "✓ rond : atteint cette année"),
-        ("background:#b2182b;border-radius:3px", "✗ carré : prioritaire non atteint"),
-        ("background:#595959;border-radius:50%;width:10px;height:10px", "○ petit rond : autre"),
+        ("background:#1b7837;border-radius:50%", "✓ rond vert : atteint cette année"),
+        ("background:#b2182b;border-radius:3px", "✗ carré rouge : prioritaire non atteint"),
+        (
+            "background:#595959;border-radius:50%;width:10px;height:10px",
+            "○ petit rond gris : autre",
+        ),
     ]
     entries += [
         (f"background:{fill};border:2px solid #3f007d", f"Quartier : {label}")
         for _low, fill, label in PUPIL_BINS
     ]
     entries.append(("border-top:2px dashed #1a1a1a;height:0", "Circulation d'un exemplaire"))
-    return Legend(f"Légende (prioritaire : QPV à moins de {distance_m} m, ou REP/REP+)", entries)
+    items = "".join(
+        f'<li><span class="cg-swatch" aria-hidden="true" style="{html.escape(css, quote=True)}">'
+        f"</span>{html.escape(label)}</li>"
+        for css, label in entries
+    )
+    title = f"Légende (prioritaire : dans un QPV ou à moins de {distance_m} m, ou REP/REP+)"
+    return (
+        '<section class="cg-legend-flow" role="region" aria-label="Légende">'
+        f"<h2>{html.escape(title)}</h2><ul>{items}</ul></section>"
+    )
 
 
 def coverage_page(
@@ -214,10 +255,11 @@ def coverage_page(
     """
     year = coverage.school_year
     title = f"Expositions dans les établissements : couverture {year}"
-    points = {"features": [{"geometry": {"coordinates": [s.lon, s.lat]}} for s in coverage.schools]}
+    priority = [s for s in coverage.schools if s.is_priority]
+    points = {"features": [{"geometry": {"coordinates": [s.lon, s.lat]}} for s in priority]}
+    # Fitted to the QPV and the priority schools; the other schools are a pan away.
     m = base_map(title, geojson_bounds([qpv_fc, points]) or fallback_bounds, tiles)
     missed = coverage.not_reached
-    priority = [s for s in coverage.schools if s.is_priority]
     add_heading(
         m,
         title,
@@ -228,98 +270,106 @@ def coverage_page(
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(_CSS))
+    root.html.add_child(Element(_controls(coverage, csv_url)), index=1)
     if qpv_fc.get("features"):
         qpv_choropleth(coverage, qpv_fc).add_to(m)
     circulation_layer(coverage.circulation).add_to(m)
     for group in school_markers(coverage):
         group.add_to(m)
-    _legend(coverage.distance_m).add_to(m)
-    _add_tables(m, coverage, csv_url)
+    below = legend_html(coverage.distance_m) + _tables(coverage)
+    _Below(f'<div class="cg-tables">{below}</div>').add_to(m)
     return render_html(m)
 
 
-def _add_tables(m: folium.Map, coverage: Coverage, csv_url: str) -> None:
+PAGE_COLUMNS = (1, 2, 3, 4, 8, 10, 11, 13, 14, 15, 17)
+"""Columns of the coverage table shown on the page (the CSV has them all)."""
+
+
+def _tables(coverage: Coverage) -> str:
     year = coverage.school_year
-    root = m.get_root()
-    assert isinstance(root, Figure)
-    root.html.add_child(Element(_controls(coverage, csv_url)))
-    add_table(
-        m,
-        f"Couverture par quartier prioritaire en {year}",
-        [
-            "Code",
-            "Quartier",
-            "Établissements",
-            "Atteints",
-            "Élèves touchés",
-            f"Atteints depuis {coverage.window_start}",
-            "Thèmes abordés",
-        ],
-        [
-            (
-                q.code,
-                q.name,
-                len(q.schools),
-                q.reached,
-                q.pupils,
-                q.reached_window,
-                ", ".join(theme_vocab.label(t) for t in q.themes),
-            )
-            for q in coverage.qpv
-        ],
-        element_id="cg-qpv-table",
-    )
+    since = f"depuis {coverage.window_start}"
     names = {q.code: q.name for q in coverage.qpv}
-    add_table(
-        m,
-        f"Établissements prioritaires non atteints en {year} (par effectif décroissant)",
+    headers = [coverage_table.PAGE_LABELS[i] for i in PAGE_COLUMNS]
+    return "".join(
         [
-            "UAI",
-            "Établissement",
-            "Commune",
-            "Éducation prioritaire",
-            "Effectif",
-            "Quartier(s) proche(s)",
-            f"Dernière présentation depuis {coverage.window_start}",
-        ],
-        [
-            (
-                s.uai,
-                s.name,
-                s.commune,
-                priority_label(s.priority),
-                s.enrolment,
-                ", ".join(names.get(c, c) for c, _m in s.qpv) or "—",
-                _day(s.window.last_showing),
-            )
-            for s in coverage.not_reached
-        ],
-        element_id="cg-not-reached",
-    )
-    add_table(
-        m,
-        "Tableau de couverture (une ligne par établissement prioritaire et quartier)",
-        [h.replace("_", " ") for h in coverage_table.TABLE_HEADERS],
-        coverage_table.table_rows(coverage),
-        element_id="cg-table",
-    )
-    add_table(
-        m,
-        f"Circulation des expositions depuis {coverage.window_start}",
-        ["Exposition", "Exemplaire", "Du", "Au", "Établissement", "Commune", "Élèves"],
-        [
-            (
-                c.exhibition_title,
-                c.copy_number,
-                _day(c.start_date),
-                _day(c.end_date),
-                c.school_name,
-                c.commune,
-                c.pupils,
-            )
-            for c in coverage.circulation
-        ],
-        element_id="cg-circulation",
+            table_html(
+                f"Établissements prioritaires non atteints en {year} (par effectif décroissant)",
+                [
+                    "UAI",
+                    "Établissement",
+                    "Commune",
+                    "Éducation prioritaire",
+                    "Effectif",
+                    "Quartier(s) proche(s)",
+                    f"Dernière présentation {since}",
+                ],
+                [
+                    (
+                        s.uai,
+                        s.name,
+                        s.commune,
+                        priority_label(s.priority),
+                        s.enrolment,
+                        ", ".join(names.get(c, c) for c, _m in s.qpv) or "—",
+                        _day(s.window.last_showing),
+                    )
+                    for s in coverage.not_reached
+                ],
+                "cg-not-reached",
+            ),
+            table_html(
+                f"Couverture par quartier prioritaire en {year}",
+                [
+                    "Code",
+                    "Quartier",
+                    "Établissements",
+                    "Atteints",
+                    "Élèves touchés",
+                    f"Atteints {since}",
+                    "Thèmes abordés",
+                ],
+                [
+                    (
+                        q.code,
+                        q.name,
+                        len(q.schools),
+                        q.reached,
+                        q.pupils,
+                        q.reached_window,
+                        ", ".join(theme_vocab.label(t) for t in q.themes),
+                    )
+                    for q in coverage.qpv
+                ],
+                "cg-qpv-table",
+            ),
+            table_html(
+                "Tableau de couverture : une ligne par établissement prioritaire et quartier "
+                "(toutes les colonnes dans l'export CSV)",
+                headers,
+                [
+                    tuple(row[i] for i in PAGE_COLUMNS)
+                    for row in coverage_table.table_rows(coverage)
+                ],
+                "cg-table",
+            ),
+            table_html(
+                f"Circulation des expositions {since}",
+                ["Exposition", "Exemplaire", "Du", "Au", "Établissement", "Commune", "Élèves"],
+                [
+                    (
+                        c.exhibition_title,
+                        c.copy_number,
+                        _day(c.start_date),
+                        _day(c.end_date),
+                        c.school_name,
+                        c.commune,
+                        c.pupils,
+                    )
+                    for c in coverage.circulation
+                ],
+                "cg-circulation",
+            ),
+        ]
     )
 
 
@@ -336,13 +386,12 @@ def _controls(coverage: Coverage, csv_url: str) -> str:
         else ""
     )
     return (
-        '<section class="cg-tables" aria-label="Choix de l\'année">'
-        '<form method="get">'
+        '<div class="cg-tables"><form method="get" aria-label="Choix de l\'année">'
         f'<div><label for="school_year">Année scolaire (AAAA-AAAA)</label><br>'
         f'<input id="school_year" name="school_year" value="{year}" '
         'pattern="[0-9]{4}-[0-9]{4}" size="10"></div>'
         f'<div><label for="generation">Génération des QPV</label><br>'
         f'<select id="generation" name="generation">{options}</select></div>'
         '<div><button type="submit">Afficher</button></div></form>'
-        f"{link}</section>"
+        f"{link}</div>"
     )
