@@ -86,7 +86,21 @@ def build(
                 themes=_ordered_themes(t for s in mine for t in s.year.themes),
             )
         )
-    circulation = tuple(
+    return Coverage(
+        school_year=school_year,
+        window_years=WINDOW_YEARS,
+        generation=generation,
+        distance_m=distance_m,
+        territory=territory,
+        qpv=tuple(per_qpv),
+        schools=schools,
+        circulation=circulation(showings),
+    )
+
+
+def circulation(showings: Sequence[Showing]) -> tuple[Circulation, ...]:
+    """The public view of showings (no intervenant, no notes), by exhibition, copy and date."""
+    return tuple(
         Circulation(
             sh.exhibition_title,
             sh.copy_number,
@@ -100,16 +114,6 @@ def build(
             sh.lat,
         )
         for sh in sorted(showings, key=lambda s: (s.exhibition_title, s.copy_number, s.start_date))
-    )
-    return Coverage(
-        school_year=school_year,
-        window_years=WINDOW_YEARS,
-        generation=generation,
-        distance_m=distance_m,
-        territory=territory,
-        qpv=tuple(per_qpv),
-        schools=schools,
-        circulation=circulation,
     )
 
 

@@ -51,23 +51,7 @@ def outside_territory(
     if not places:
         return {}
     rows = conn.execute(
-        """
-        WITH p AS (
-            SELECT key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom, insee
-            FROM unnest(%(keys)s::text[], %(lons)s::float8[], %(lats)s::float8[],
-                        %(insee)s::text[]) AS u(key, lon, lat, insee)
-        ),
-        zone AS (
-            SELECT t.geom, array(SELECT c.insee_code FROM territory_commune c
-                                 WHERE c.territory_id = t.id) AS communes
-            FROM territory t WHERE t.id = %(territory)s
-        )
-        SELECT p.key,
-               CASE WHEN NOT ST_Intersects(z.geom, p.geom) THEN 'position' ELSE 'commune' END
-        FROM p, zone z
-        WHERE NOT ST_Intersects(z.geom, p.geom)
-           OR (cardinality(z.communes) > 0 AND NOT p.insee = ANY (z.communes))
-        """,
+        _sql("outside_territory"),
         {
             "territory": territory,
             "keys": [p[0] for p in places],
@@ -389,17 +373,5 @@ def territory_qpv(
     """The QPV of one generation that lie in the territory (code, name, communes)."""
     cur = conn.cursor(row_factory=dict_row)
     return cur.execute(
-        """
-        WITH zone AS (
-            SELECT t.geom, array(SELECT c.insee_code FROM territory_commune c
-                                 WHERE c.territory_id = t.id) AS communes
-            FROM territory t WHERE t.id = %(territory)s
-        )
-        SELECT q.code, q.name, q.communes
-        FROM qpv q, zone z
-        WHERE q.generation = %(generation)s AND ST_Intersects(q.geom, z.geom)
-          AND (cardinality(z.communes) = 0 OR q.insee_codes && z.communes)
-        ORDER BY q.code
-        """,
-        {"territory": territory, "generation": generation},
+        _sql("territory_qpv"), {"territory": territory, "generation": generation}
     ).fetchall()

@@ -286,90 +286,101 @@ PAGE_COLUMNS = (1, 2, 3, 4, 8, 10, 11, 13, 14, 15, 17)
 
 
 def _tables(coverage: Coverage) -> str:
-    year = coverage.school_year
-    since = f"depuis {coverage.window_start}"
-    names = {q.code: q.name for q in coverage.qpv}
-    headers = [coverage_table.PAGE_LABELS[i] for i in PAGE_COLUMNS]
     return "".join(
         [
-            table_html(
-                f"Établissements prioritaires non atteints en {year} (par effectif décroissant)",
-                [
-                    "UAI",
-                    "Établissement",
-                    "Commune",
-                    "Éducation prioritaire",
-                    "Effectif",
-                    "Quartier(s) proche(s)",
-                    f"Dernière présentation {since}",
-                ],
-                [
-                    (
-                        s.uai,
-                        s.name,
-                        s.commune,
-                        priority_label(s.priority),
-                        s.enrolment,
-                        ", ".join(names.get(c, c) for c, _m in s.qpv) or "—",
-                        _day(s.window.last_showing),
-                    )
-                    for s in coverage.not_reached
-                ],
-                "cg-not-reached",
-            ),
-            table_html(
-                f"Couverture par quartier prioritaire en {year}",
-                [
-                    "Code",
-                    "Quartier",
-                    "Établissements",
-                    "Atteints",
-                    "Élèves touchés",
-                    f"Atteints {since}",
-                    "Thèmes abordés",
-                ],
-                [
-                    (
-                        q.code,
-                        q.name,
-                        len(q.schools),
-                        q.reached,
-                        q.pupils,
-                        q.reached_window,
-                        ", ".join(theme_vocab.label(t) for t in q.themes),
-                    )
-                    for q in coverage.qpv
-                ],
-                "cg-qpv-table",
-            ),
-            table_html(
-                "Tableau de couverture : une ligne par établissement prioritaire et quartier "
-                "(toutes les colonnes dans l'export CSV)",
-                headers,
-                [
-                    tuple(row[i] for i in PAGE_COLUMNS)
-                    for row in coverage_table.table_rows(coverage)
-                ],
-                "cg-table",
-            ),
-            table_html(
-                f"Circulation des expositions {since}",
-                ["Exposition", "Exemplaire", "Du", "Au", "Établissement", "Commune", "Élèves"],
-                [
-                    (
-                        c.exhibition_title,
-                        c.copy_number,
-                        _day(c.start_date),
-                        _day(c.end_date),
-                        c.school_name,
-                        c.commune,
-                        c.pupils,
-                    )
-                    for c in coverage.circulation
-                ],
-                "cg-circulation",
-            ),
+            _not_reached_table(coverage),
+            _qpv_table(coverage),
+            _coverage_table(coverage),
+            _circulation_table(coverage),
         ]
+    )
+
+
+def _not_reached_table(coverage: Coverage) -> str:
+    names = {q.code: q.name for q in coverage.qpv}
+    return table_html(
+        f"Établissements prioritaires non atteints en {coverage.school_year} "
+        "(par effectif décroissant)",
+        [
+            "UAI",
+            "Établissement",
+            "Commune",
+            "Éducation prioritaire",
+            "Effectif",
+            "Quartier(s) proche(s)",
+            f"Dernière présentation depuis {coverage.window_start}",
+        ],
+        [
+            (
+                s.uai,
+                s.name,
+                s.commune,
+                priority_label(s.priority),
+                s.enrolment,
+                ", ".join(names.get(c, c) for c, _m in s.qpv) or "—",
+                _day(s.window.last_showing),
+            )
+            for s in coverage.not_reached
+        ],
+        "cg-not-reached",
+    )
+
+
+def _qpv_table(coverage: Coverage) -> str:
+    return table_html(
+        f"Couverture par quartier prioritaire en {coverage.school_year}",
+        [
+            "Code",
+            "Quartier",
+            "Établissements",
+            "Atteints",
+            "Élèves touchés",
+            f"Atteints depuis {coverage.window_start}",
+            "Thèmes abordés",
+        ],
+        [
+            (
+                q.code,
+                q.name,
+                len(q.schools),
+                q.reached,
+                q.pupils,
+                q.reached_window,
+                ", ".join(theme_vocab.label(t) for t in q.themes),
+            )
+            for q in coverage.qpv
+        ],
+        "cg-qpv-table",
+    )
+
+
+def _coverage_table(coverage: Coverage) -> str:
+    return table_html(
+        "Tableau de couverture : une ligne par établissement prioritaire et quartier "
+        "(toutes les colonnes dans l'export CSV)",
+        [coverage_table.PAGE_LABELS[i] for i in PAGE_COLUMNS],
+        [tuple(row[i] for i in PAGE_COLUMNS) for row in coverage_table.table_rows(coverage)],
+        "cg-table",
+    )
+
+
+def _circulation_table(coverage: Coverage) -> str:
+    return table_html(
+        f"Circulation des expositions depuis {coverage.window_start}",
+        ["Exposition", "Exemplaire", "Du", "Au", "Établissement", "Commune", "Élèves"],
+        [
+            (
+                c.exhibition_title,
+                c.copy_number,
+                _day(c.start_date),
+                _day(c.end_date),
+                c.school_name,
+                c.commune,
+                c.pupils,
+            )
+            for c in coverage.circulation
+        ],
+        "cg-circulation",
     )
 
 
