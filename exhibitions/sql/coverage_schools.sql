@@ -1,5 +1,7 @@
 -- Every school of the territory with the QPV it is in or near, and what reached it.
 -- Parameters: territory, generation, distance_m, year_start, year_end, window_start.
+-- The aggregates are MATERIALIZED: the planner estimates one row per CTE and otherwise
+-- re-aggregates them for every school (measured: 11 ms → 3.7 ms with 300 showings).
 WITH zone AS (
     SELECT t.geom,
            array(SELECT c.insee_code FROM territory_commune c
@@ -19,7 +21,7 @@ s AS (
     WHERE ST_Intersects(z.geom, s.geom)
       AND (cardinality(z.communes) = 0 OR s.insee_code = ANY (z.communes))
 ),
-near AS (
+near AS MATERIALIZED (
     SELECT s.uai,
            json_agg(json_build_array(q.code, round(ST_Distance(q.geom_l93, s.geom_l93))::int)
                     ORDER BY ST_Distance(q.geom_l93, s.geom_l93), q.code) AS qpv
@@ -35,7 +37,7 @@ sh AS (
       AND daterange(sh.start_date, sh.end_date, '[]')
           && daterange(%(window_start)s::date, %(year_end)s::date, '[]')
 ),
-agg AS (
+agg AS MATERIALIZED (
     SELECT uai,
            count(*) FILTER (WHERE in_year) AS year_showings,
            coalesce(sum(pupils) FILTER (WHERE in_year), 0) AS year_pupils,
@@ -45,7 +47,7 @@ agg AS (
            max(start_date) AS window_last
     FROM sh GROUP BY uai
 ),
-themes AS (
+themes AS MATERIALIZED (
     SELECT uai,
            coalesce(array_agg(DISTINCT theme) FILTER (WHERE in_year), '{}') AS year_themes,
            array_agg(DISTINCT theme) AS window_themes
