@@ -130,6 +130,18 @@ class ShowingIn(StrictModel):
     notes: str | None = Field(None, max_length=2000)
 
 
+class ShowingPatch(StrictModel):
+    """Only the fields sent are changed (``null`` clears a count or a text)."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+    classes: int | None = Field(None, ge=0, le=100)
+    pupils: int | None = Field(None, ge=0, le=5000)
+    workshop: str | None = Field(None, max_length=500)
+    intervenant: str | None = Field(None, max_length=200)
+    notes: str | None = Field(None, max_length=2000)
+
+
 class ShowingOut(BaseModel):
     id: uuid.UUID
     exhibition_id: uuid.UUID

@@ -288,6 +288,32 @@ def insert_showing(
     return uuid.UUID(str(row[0]))
 
 
+def update_showing(
+    conn: psycopg.Connection[Any], showing_id: uuid.UUID, showing: ShowingInput
+) -> None:
+    """Rewrite the period, counts and texts of a booking (same copy, same school).
+
+    Raises
+    ------
+    Conflict
+        When the new period overlaps another booking of the copy (named in the message).
+    """
+    try:
+        with conn.transaction():
+            conn.execute(
+                """
+                UPDATE showing SET start_date = %(start_date)s, end_date = %(end_date)s,
+                    classes = %(classes)s, pupils = %(pupils)s, workshop = %(workshop)s,
+                    intervenant = %(intervenant)s, notes = %(notes)s
+                WHERE id = %(id)s
+                """,
+                {**showing.__dict__, "id": showing_id},
+            )
+    except pg_errors.ExclusionViolation as exc:
+        other = overlapping(conn, showing, exclude=showing_id)
+        raise Conflict(_double_booking(showing, other)) from exc
+
+
 def _double_booking(showing: ShowingInput, other: Showing | None) -> str:
     copy = f"l'exemplaire n° {showing.copy_number}"
     if other is None:  # the other booking vanished between the violation and the look-up
@@ -301,8 +327,11 @@ def _double_booking(showing: ShowingInput, other: Showing | None) -> str:
     )
 
 
-def overlapping(conn: psycopg.Connection[Any], showing: ShowingInput) -> Showing | None:
-    """The booking of the same copy whose period overlaps ``showing``'s, if any."""
+def overlapping(
+    conn: psycopg.Connection[Any], showing: ShowingInput, exclude: uuid.UUID | None = None
+) -> Showing | None:
+    """The booking of the same copy whose period overlaps ``showing``'s, if any (other than
+    ``exclude``)."""
     cur = conn.cursor(row_factory=dict_row)
     row = cur.execute(
         _SHOWING
@@ -310,9 +339,10 @@ def overlapping(conn: psycopg.Connection[Any], showing: ShowingInput) -> Showing
         WHERE sh.exhibition_id = %(exhibition_id)s AND sh.copy_number = %(copy_number)s
           AND daterange(sh.start_date, sh.end_date, '[]')
               && daterange(%(start_date)s, %(end_date)s, '[]')
+          AND sh.id IS DISTINCT FROM %(exclude)s
         ORDER BY sh.start_date LIMIT 1
         """,
-        showing.__dict__,
+        {**showing.__dict__, "exclude": exclude},
     ).fetchone()
     return Showing(**row) if row else None
 

@@ -271,18 +271,52 @@ def list_showings(
     return repo.list_showings(conn, school_year.start, school_year.end, code, exhibition_id)
 
 
+def _check_owner(principal: Principal, showing: Showing, verb: str) -> None:
+    own = principal.user_id is not None and showing.recorded_by == principal.user_id
+    if not (principal.has_role(Role.ADMIN, Role.PLANNER) or own):
+        raise Forbidden(
+            f"seule la personne qui l'a enregistrée (ou la coordination) peut {verb} "
+            "cette présentation"
+        )
+
+
+EDITABLE = ("start_date", "end_date", "classes", "pupils", "workshop", "intervenant", "notes")
+
+
+def update_showing(
+    conn: psycopg.Connection[Any],
+    principal: Principal,
+    showing_id: uuid.UUID,
+    changes: dict[str, Any],
+) -> Showing:
+    """Change the period, the classes and pupils reached, or the texts of a booking (after
+    the visit, typically). Same checks as :func:`record_showing`; facilitators change only
+    their own bookings."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise Invalid(f"champs non modifiables : {', '.join(sorted(unknown))}")
+    for key in ("start_date", "end_date"):
+        if key in changes and changes[key] is None:
+            raise Invalid(f"{key} ne peut pas être vide")
+    with conn.transaction():
+        current = get_showing(conn, showing_id)
+        _check_owner(principal, current, "modifier")
+        fields = {k: getattr(current, k) for k in ShowingInput.__dataclass_fields__}
+        merged = ShowingInput(**{**fields, **changes})
+        school = repo.get_school(conn, current.uai)
+        assert school is not None  # a booking always has its school (foreign key)
+        _check_period(merged)
+        _check_counts(merged, school)
+        repo.update_showing(conn, showing_id, merged)
+    return get_showing(conn, showing_id)
+
+
 def delete_showing(
     conn: psycopg.Connection[Any], principal: Principal, showing_id: uuid.UUID
 ) -> None:
     """Delete a booking (a mistake, a cancellation). Facilitators delete only their own."""
     with conn.transaction():
-        showing = get_showing(conn, showing_id)
-        own = principal.user_id is not None and showing.recorded_by == principal.user_id
-        if not (principal.has_role(Role.ADMIN, Role.PLANNER) or own):
-            raise Forbidden(
-                "seule la personne qui l'a enregistrée (ou la coordination) peut "
-                "supprimer cette présentation"
-            )
+        _check_owner(principal, get_showing(conn, showing_id), "supprimer")
         repo.delete_showing(conn, showing_id)
 
 

@@ -20,6 +20,7 @@ from api.schemas_exhibitions import (
     SchoolOut,
     ShowingIn,
     ShowingOut,
+    ShowingPatch,
     ThemeOut,
     ThemeVocabulary,
 )
@@ -151,6 +152,17 @@ def list_showings(
 @router.get("/showings/{showing_id}", response_model=ShowingOut, summary="Une présentation")
 def get_showing(conn: ConnDep, _staff: StaffPrincipal, showing_id: uuid.UUID) -> Any:
     return ShowingOut.of(service.get_showing(conn, showing_id))
+
+
+@router.patch(
+    "/showings/{showing_id}",
+    response_model=ShowingOut,
+    summary="Modifier une présentation (dates, classes, élèves, textes)",
+    responses={409: {"description": "nouvelles dates en conflit avec une autre réservation"}},
+)
+def update_showing(body: ShowingPatch, conn: ConnDep, who: Recorder, showing_id: uuid.UUID) -> Any:
+    changes = body.model_dump(exclude_unset=True)
+    return ShowingOut.of(service.update_showing(conn, who, showing_id, changes))
 
 
 @router.delete("/showings/{showing_id}", status_code=204, summary="Supprimer une présentation")

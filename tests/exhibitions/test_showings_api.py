@@ -226,3 +226,45 @@ def test_showing_detail_is_for_staff_only(
     )
     public = client.get("/api/exhibitions/coverage?school_year=2025-2026").text
     assert "Quillardeau" not in public and "salle 12" not in public
+
+
+def test_pupils_recorded_after_the_visit_and_checked_like_a_booking(
+    client: TestClient,
+    make_user: Callable[[str, str], dict[str, str]],
+    make_exhibition: Callable[..., dict[str, Any]],
+) -> None:
+    expo = make_exhibition(copies=1)
+    coordinator = make_user("coord.a", "facilitator")
+    first = book(client, coordinator, expo).json()
+    second = book(
+        client, coordinator, expo, uai=STENDHAL, start_date="2025-11-03", end_date="2025-11-14"
+    ).json()
+    url = f"/api/exhibitions/showings/{first['id']}"
+
+    done = client.patch(
+        url, json={"classes": 4, "pupils": 97, "notes": "très bon accueil"}, headers=coordinator
+    )
+    assert done.status_code == 200, done.text
+    assert (done.json()["pupils"], done.json()["start_date"]) == (97, "2025-10-06")
+
+    too_many = client.patch(url, json={"pupils": 400}, headers=coordinator)
+    assert too_many.status_code == 422
+    assert "400 élèves pour 4 classe(s)" in too_many.json()["detail"]
+    clash = client.patch(url, json={"end_date": "2025-11-04"}, headers=coordinator)
+    assert clash.status_code == 409
+    assert second["id"] in clash.json()["detail"]
+    assert "au Collège Stendhal (Nantes)" in clash.json()["detail"]
+    for bad in ({"uai": STENDHAL}, {"start_date": None}):
+        assert client.patch(url, json=bad, headers=coordinator).status_code == 422
+    other = make_user("coord.b", "facilitator")
+    assert client.patch(url, json={"pupils": 1}, headers=other).status_code == 403
+
+    stored = client.get(url, headers=coordinator).json()
+    assert (stored["pupils"], stored["end_date"], stored["notes"]) == (
+        97,
+        "2025-10-17",
+        "très bon accueil",
+    )
+    cov = client.get("/api/exhibitions/coverage?school_year=2025-2026").json()
+    debussy = next(s for s in cov["schools"] if s["uai"] == DEBUSSY)
+    assert debussy["school_year"]["pupils"] == 97
