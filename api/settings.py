@@ -90,7 +90,11 @@ class Settings:
             workers=_int(env, "WEB_CONCURRENCY", cls.workers, 1, 64),
             # --- exhibitions ---
             exhibitions_qpv_distance_m=_int(
-                env, "CARTEGALITE_EXHIBITIONS_QPV_DISTANCE_M", 500, 0, 5000
+                env,
+                "CARTEGALITE_EXHIBITIONS_QPV_DISTANCE_M",
+                cls.exhibitions_qpv_distance_m,
+                0,
+                5000,
             ),
         )
         settings.check()

@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from api.main import create_app
+from api.settings import Settings, SettingsError
 from exhibitions import service
 from exhibitions.coverage import TABLE_HEADERS
 from exhibitions.models import SchoolYear
@@ -189,3 +191,23 @@ def test_without_qpv_of_a_generation_priority_is_rep_only(
     assert cov["qpv"] == []  # the template holds the 2015 generation only
     rep = {u for u, ep in oracle.rep_status(shared_data).items() if ep in ("REP", "REP+")}
     assert {s["uai"] for s in cov["not_reached"]} == rep & set(oracle.enrolment(shared_data))
+
+
+def test_distance_comes_from_the_settings(settings: Settings, shared_data: Path) -> None:
+    assert (
+        Settings.from_env(
+            {"CARTEGALITE_EXHIBITIONS_QPV_DISTANCE_M": "250"}
+        ).exhibitions_qpv_distance_m
+        == 250
+    )
+    assert Settings.from_env({}).exhibitions_qpv_distance_m == 500
+    with pytest.raises(SettingsError, match="between 0 and 5000"):
+        Settings.from_env({"CARTEGALITE_EXHIBITIONS_QPV_DISTANCE_M": "-1"})
+    with TestClient(create_app(settings.with_(exhibitions_qpv_distance_m=250))) as client:
+        cov = client.get(URL).json()
+        page = client.get("/expositions/couverture?school_year=2025-2026&generation=2024")
+    assert cov["distance_m"] == 250
+    assert {q["code"]: set(q["schools"]) for q in cov["qpv"]} == {
+        code: set(found) for code, found in oracle.near_qpv(shared_data, 250).items()
+    }
+    assert page.status_code == 200 and "QPV 2024" in page.text
