@@ -15,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
+from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
+from api.routes import exhibitions as exhibitions_routes
 from api.routes import health, ogc, qpv, users
 from api.settings import Settings
 from geo.postgis import make_pool
@@ -40,7 +42,10 @@ ROUTERS = [
     qpv.router,
     users.router,
     ogc.router,
+    exhibitions_routes.schools,
+    exhibitions_routes.router,
     maps.router,
+    exhibitions_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

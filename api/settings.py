@@ -57,6 +57,9 @@ class Settings:
     statement_timeout_ms: int = 15_000
     workers: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    # --- exhibitions ---
+    exhibitions_qpv_distance_m: int = 500
+    """A school within this distance (metres) of a QPV boundary counts as near that QPV."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +88,14 @@ class Settings:
             ),
             pool_max=_int(env, "CARTEGALITE_POOL_MAX", cls.pool_max, 1, 200),
             workers=_int(env, "WEB_CONCURRENCY", cls.workers, 1, 64),
+            # --- exhibitions ---
+            exhibitions_qpv_distance_m=_int(
+                env,
+                "CARTEGALITE_EXHIBITIONS_QPV_DISTANCE_M",
+                cls.exhibitions_qpv_distance_m,
+                0,
+                5000,
+            ),
         )
         settings.check()
         return settings
