@@ -16,7 +16,7 @@ from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import home, maps
-from api.routes import health, qpv, users
+from api.routes import health, observations, plan, public, qpv, users, walks
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -39,6 +39,10 @@ ROUTERS = [
     health.router,
     qpv.router,
     users.router,
+    walks.router,
+    observations.router,
+    plan.router,
+    public.router,
     maps.router,
     home.router,
 ]

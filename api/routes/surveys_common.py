@@ -1,0 +1,23 @@
+"""Dependencies shared by the surveys routers (walks, observations, follow-up, public)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from api.deps import SettingsDep
+from surveys.models import SurveyConfig
+
+
+def survey_config(settings: SettingsDep) -> SurveyConfig:
+    """The surveys part of the settings, as the domain services take it."""
+    return SurveyConfig(
+        territory=settings.territory,
+        clock_skew_s=settings.clock_skew_s,
+        public_min_count=settings.public_min_count,
+        public_delay_days=settings.public_delay_days,
+    )
+
+
+SurveyConfigDep = Annotated[SurveyConfig, Depends(survey_config)]
