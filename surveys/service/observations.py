@@ -124,10 +124,13 @@ def submit_batch(
     """
     if len(items) > MAX_BATCH:
         raise Invalid(f"lot trop grand : {len(items)} éléments (maximum {MAX_BATCH})")
-    results: list[dict[str, Any]] = []
+    # Items are written in id order: two batches sharing ids then lock them in the same order
+    # and cannot deadlock. Results keep the order of the request.
+    order = sorted(range(len(items)), key=lambda i: str(getattr(items[i], "id", "")))
+    results: list[dict[str, Any]] = [{} for _ in items]
     with conn.transaction():
-        for index, item in enumerate(items):
-            results.append(_batch_item(conn, principal, index, item, config))
+        for index in order:
+            results[index] = _batch_item(conn, principal, index, items[index], config)
     return results
 
 

@@ -80,7 +80,9 @@ OUTSIDE_QPV = (-1.5536, 47.2173)
 
 
 @pytest.fixture
-def walk(client: TestClient, staff: Staff, point_in: Callable[..., tuple[float, float]]) -> dict[str, Any]:
+def walk(
+    client: TestClient, staff: Staff, point_in: Callable[..., tuple[float, float]]
+) -> dict[str, Any]:
     """A night walk in Malakoff with a route and two stops, created by the facilitator."""
     a, b = point_in("QP044013"), point_in("QP044013", 80, 40)
     resp = client.post(
@@ -140,7 +142,9 @@ def walk_obs(
     return body
 
 
-def gusp_obs(lon: float, lat: float, category: str = "depot_sauvage", **fields: Any) -> dict[str, Any]:
+def gusp_obs(
+    lon: float, lat: float, category: str = "depot_sauvage", **fields: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "kind": "gusp",

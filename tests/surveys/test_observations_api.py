@@ -47,7 +47,9 @@ def test_observation_is_stored_with_its_qpv_and_states(
 def test_observation_outside_every_qpv_gets_none(
     client: TestClient, walk: dict[str, Any], participant: Headers
 ) -> None:
-    resp = client.post("/api/observations", json=walk_obs(walk["id"], *OUTSIDE_QPV), headers=participant)
+    resp = client.post(
+        "/api/observations", json=walk_obs(walk["id"], *OUTSIDE_QPV), headers=participant
+    )
     assert resp.status_code == 201
     assert resp.json()["qpv"] == []
 
@@ -86,7 +88,11 @@ def test_same_id_with_other_content_is_409_and_row_unchanged(
         "v.observed_at FROM observations o JOIN observation_versions v ON v.observation_id = o.id"
     )
     before = conn.execute(query).fetchall()
-    for change in ({"rating": 3}, {"comment": "autre chose"}, {"location": {"type": "Point", "coordinates": list(point_in("QP044013", 30))}}):
+    for change in (
+        {"rating": 3},
+        {"comment": "autre chose"},
+        {"location": {"type": "Point", "coordinates": list(point_in("QP044013", 30))}},
+    ):
         resp = client.post("/api/observations", json={**body, **change}, headers=participant)
         assert resp.status_code == 409, change
         assert "contenu différent" in resp.json()["detail"]
@@ -111,7 +117,9 @@ def test_ten_concurrent_identical_posts_make_one_row(
         def post() -> None:
             with httpx2.Client(base_url=server.url, timeout=30) as http:
                 barrier.wait()
-                statuses.append(http.post("/api/observations", json=body, headers=participant).status_code)
+                statuses.append(
+                    http.post("/api/observations", json=body, headers=participant).status_code
+                )
 
         threads = [threading.Thread(target=post) for _ in range(10)]
         for t in threads:
@@ -137,10 +145,14 @@ def test_participants_write_only_to_their_walk(
         json={"title": "Bellevue jour", "date": "2026-05-02", "time_slot": "jour"},
         headers=staff.facilitator2,
     ).json()
-    resp = client.post("/api/observations", json=walk_obs(other["id"], lon, lat), headers=participant)
+    resp = client.post(
+        "/api/observations", json=walk_obs(other["id"], lon, lat), headers=participant
+    )
     assert resp.status_code == 403
     assert "propre marche" in resp.json()["detail"]
-    resp = client.post("/api/observations", json=walk_obs(walk["id"], lon, lat), headers=staff.facilitator2)
+    resp = client.post(
+        "/api/observations", json=walk_obs(walk["id"], lon, lat), headers=staff.facilitator2
+    )
     assert resp.status_code == 403
     assert client.post("/api/observations", json=walk_obs(walk["id"], lon, lat)).status_code == 401
     assert count_rows(conn, "observations") == 0
@@ -168,13 +180,17 @@ def test_participants_see_their_own_and_published_observations_only(
     assert client.get(path, headers=participant).status_code == 404
     listed = client.get(f"/api/observations?walk_id={walk['id']}", headers=participant).json()
     assert listed["features"] == []
-    published = client.post(f"{path}/transitions", json={"action": "publier"}, headers=staff.moderator)
+    published = client.post(
+        f"{path}/transitions", json={"action": "publier"}, headers=staff.moderator
+    )
     assert published.status_code == 201, published.text
     assert client.get(path, headers=participant).status_code == 200
     listed = client.get(f"/api/observations?walk_id={walk['id']}", headers=participant).json()
     assert [f["id"] for f in listed["features"]] == [theirs["id"]]
     assert listed["features"][0]["properties"]["author"] is None
-    as_staff = client.get(f"/api/observations?walk_id={walk['id']}", headers=staff.facilitator).json()
+    as_staff = client.get(
+        f"/api/observations?walk_id={walk['id']}", headers=staff.facilitator
+    ).json()
     assert as_staff["features"][0]["properties"]["author"] == "Inès"
 
 
@@ -204,8 +220,15 @@ def test_batch_mixes_created_duplicate_conflict_and_invalid(
     assert resp.status_code == 200, resp.text
     out = resp.json()
     assert [r["status"] for r in out["results"]] == [
-        "created", "duplicate", "conflict", "invalid", "invalid", "invalid", "invalid",
-        "created", "duplicate",
+        "created",
+        "duplicate",
+        "conflict",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "created",
+        "duplicate",
     ]
     assert [r["code"] for r in out["results"]] == [201, 200, 409, 422, 422, 422, 422, 201, 200]
     assert "thème inconnu" in out["results"][3]["detail"]

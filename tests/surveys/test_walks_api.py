@@ -86,7 +86,10 @@ def test_whole_walk_lifecycle_end_to_end(
     path = f"/api/walks/{walk_id}/transitions"
     # a participant cannot move the lifecycle, nor can another facilitator
     assert client.post(path, json={"action": "realiser"}, headers=walker).status_code == 403
-    assert client.post(path, json={"action": "realiser"}, headers=staff.facilitator2).status_code == 404
+    assert (
+        client.post(path, json={"action": "realiser"}, headers=staff.facilitator2).status_code
+        == 404
+    )
     # skipping a step is refused
     skip = client.post(path, json={"action": "restituer"}, headers=staff.facilitator)
     assert skip.status_code == 409
