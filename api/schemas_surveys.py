@@ -38,20 +38,25 @@ QpvCode = Annotated[str, Field(pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$")]
 
 def point_lon_lat(value: Any) -> tuple[float, float]:
     """A GeoJSON Point → (lon, lat); coordinates outside WGS84 (e.g. Lambert-93 metres) are
-    "hors de la zone couverte"."""
-    if isinstance(value, dict) and value.get("type") == "Point":
-        coords = value.get("coordinates")
-        if (
-            isinstance(coords, list)
-            and len(coords) in (2, 3)
-            and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords)
-            and all(math.isfinite(c) for c in coords)
-            and not (-180 <= coords[0] <= 180 and -90 <= coords[1] <= 90)
-        ):
+    "hors de la zone couverte". Well-formed points skip GEOS (a point needs no validity check);
+    anything else goes through ``geo.shapes.parse_geometry`` for its precise message."""
+    coords = value.get("coordinates") if isinstance(value, dict) else None
+    if (
+        isinstance(value, dict)
+        and value.get("type") == "Point"
+        and set(value) <= {"type", "coordinates", "bbox", "crs"}
+        and isinstance(coords, list)
+        and len(coords) in (2, 3)
+        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords)
+        and all(math.isfinite(c) for c in coords)
+    ):
+        lon, lat = float(coords[0]), float(coords[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise ValueError(
                 f"position hors de la zone couverte : {coords[:2]} (longitude, latitude en "
                 "degrés WGS84 attendues — ces valeurs ressemblent à des mètres ou sont inversées)"
             )
+        return (lon, lat)
     try:
         geom = parse_geometry(value, allowed={"Point"}, max_vertices=1)
     except Invalid as exc:

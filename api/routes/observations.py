@@ -49,7 +49,7 @@ def submit(
     sent only after the transaction committed."""
     result = service.submit(conn, principal, body.to_input(), config)
     code = 201 if result.status is SubmitStatus.CREATED else 200
-    return JSONResponse(jsonable_encoder(result.observation), status_code=code)
+    return JSONResponse(result.observation, status_code=code)  # JSON built by PostgreSQL
 
 
 @router.post("/batch", response_model=BatchOut, summary="Envoyer un lot (synchronisation)")

@@ -10,8 +10,9 @@ from api.deps import SettingsDep
 from surveys.models import SurveyConfig
 
 
-def survey_config(settings: SettingsDep) -> SurveyConfig:
-    """The surveys part of the settings, as the domain services take it."""
+async def survey_config(settings: SettingsDep) -> SurveyConfig:
+    """The surveys part of the settings, as the domain services take it (``async``: pure, so it
+    runs on the event loop instead of costing a thread-pool hop per request)."""
     return SurveyConfig(
         territory=settings.territory,
         clock_skew_s=settings.clock_skew_s,
