@@ -220,9 +220,11 @@ def main() -> None:
         cluster.create_database("bench")
         url = cluster.url("bench")
         runtime.prepare(Settings.from_env({}).with_(admin_token=ADMIN), url)
+        cpu = platform.processor() or platform.machine()
         print(
-            f"machine: {platform.node()} — {os.cpu_count()} CPU, {platform.processor() or platform.machine()}, "
-            f"Python {platform.python_version()}, PostgreSQL durable (fsync on)"
+            f"machine: {platform.node()} — {os.cpu_count()} CPU {cpu}, "
+            f"Python {platform.python_version()}, PostgreSQL durable (fsync on), "
+            f"load average before: {os.getloadavg()[0]:.2f}"
         )
         for workers in args.workers:
             port = free_port()
@@ -236,18 +238,21 @@ def main() -> None:
                 elapsed = time.monotonic() - t0
                 accepted = count(url) - before
                 print(
-                    f"\nuvicorn workers={workers}, wrk {args.connections} connections, {args.seconds} s"
+                    f"\nuvicorn workers={workers}, {args.connections} connections, {args.seconds} s"
                 )
+                rate = accepted / elapsed
                 print(
-                    f"  single POST : {accepted / elapsed:7.0f} observations/s accepted (rows) — {summary(out)}"
+                    f"  single POST : {rate:6.0f} observations/s accepted (rows) — {summary(out)}"
                 )
                 before = count(url)
                 t0 = time.monotonic()
                 created = asyncio.run(run_batches(base, walk_id, token, args.seconds, args.batch))
                 elapsed = time.monotonic() - t0
                 stored = count(url) - before
+                rate = stored / elapsed
                 print(
-                    f"  batch of {args.batch}: {stored / elapsed:7.0f} observations/s accepted (rows; {created} reported created)"
+                    f"  batch of {args.batch}: {rate:6.0f} observations/s accepted (rows; "
+                    f"{created} reported created)"
                 )
             finally:
                 server.terminate()

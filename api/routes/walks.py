@@ -51,3 +51,9 @@ def walk_transition(
 @router.get("/{walk_id}/participants", summary="Participantes (pseudonymes) de la marche")
 def walk_participants(walk_id: uuid.UUID, conn: ConnDep, principal: CurrentPrincipal) -> Any:
     return service.participants(conn, principal, walk_id)
+
+
+@router.get("/{walk_id}/comparison", summary="Comparer les étapes avec la marche appariée")
+def walk_comparison(walk_id: uuid.UUID, conn: ConnDep, principal: CurrentPrincipal) -> Any:
+    """Day and night walks of the same route, stop by stop (equipe only)."""
+    return service.comparison(conn, principal, walk_id)

@@ -227,3 +227,47 @@ def user_id_by_login(conn: psycopg.Connection[Any], login: str, role: str) -> uu
         (login, role),
     ).fetchone()
     return uuid.UUID(str(row[0])) if row else None
+
+
+def paired_walk_id(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> uuid.UUID | None:
+    """The walk paired with ``walk_id`` (either side of the link), if any."""
+    row = conn.execute(
+        """
+        SELECT paired_walk_id FROM walks WHERE id = %(id)s AND paired_walk_id IS NOT NULL
+        UNION ALL
+        SELECT id FROM walks WHERE paired_walk_id = %(id)s
+        LIMIT 1
+        """,
+        {"id": walk_id},
+    ).fetchone()
+    return uuid.UUID(str(row[0])) if row else None
+
+
+def stop_summaries(
+    conn: psycopg.Connection[Any], walk_ids: list[uuid.UUID]
+) -> list[dict[str, Any]]:
+    """Per stop of each walk: observations, mean rating and feeling, strong points."""
+    rows = conn.execute(
+        """
+        SELECT s.walk_id, s.position, s.name, count(c.id),
+               round(avg(c.rating), 2)::float, round(avg(c.feeling), 2)::float,
+               count(c.id) FILTER (WHERE c.works_well)
+        FROM walk_stops s
+        LEFT JOIN observation_current c
+               ON c.stop_id = s.id AND c.kind = 'marche' AND NOT c.deleted
+        WHERE s.walk_id = ANY(%s)
+        GROUP BY s.walk_id, s.position, s.name
+        ORDER BY s.position, s.walk_id
+        """,
+        (walk_ids,),
+    ).fetchall()
+    keys = (
+        "walk_id",
+        "position",
+        "name",
+        "observations",
+        "rating_mean",
+        "feeling_mean",
+        "works_well",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]

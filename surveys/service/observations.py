@@ -15,6 +15,7 @@ from geo.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from surveys import canonical, policy, states
 from surveys.grid import grid
 from surveys.models import (
+    DEMO_LABEL,
     Kind,
     ObservationInput,
     ObservationRef,
@@ -190,6 +191,8 @@ def _decorate(body: dict[str, Any]) -> dict[str, Any]:
     body["followup_label"] = follow.state(body["followup"]).label
     body["followup_category"] = follow.category(body["followup"])
     body["moderation_label"] = moderation.state(body["moderation"]).label
+    if body.get("demo"):
+        body["avertissement"] = DEMO_LABEL
     return body
 
 

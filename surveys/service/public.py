@@ -10,7 +10,7 @@ import psycopg
 from geo.errors import Invalid
 from surveys import states
 from surveys.grid import grid
-from surveys.models import Kind, SurveyConfig
+from surveys.models import DEMO_LABEL, Kind, SurveyConfig
 from surveys.repo import public as repo
 
 CELL_M = 200
@@ -67,7 +67,7 @@ def observations(
         "genere_le": datetime.now(UTC).strftime("%Y-%m-%d"),
     }
     if demo:
-        body["avertissement"] = "données de démonstration"
+        body["avertissement"] = DEMO_LABEL
     return body
 
 

@@ -15,7 +15,7 @@ from accounts.models import Principal, Role
 from geo import territory
 from geo.errors import Conflict, Invalid, NotFound
 from surveys import policy, states
-from surveys.models import SurveyConfig, WalkInput
+from surveys.models import DEMO_LABEL, SurveyConfig, WalkInput
 from surveys.repo import walks as repo
 
 INVITE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -136,6 +136,8 @@ def _decorate(body: dict[str, Any]) -> dict[str, Any]:
     body["is_open"] = machine.in_category(body["status"], "open")
     if body.get("invite_code"):
         body["invite_code"] = format_invite_code(body["invite_code"])
+    if body.get("demo"):
+        body["avertissement"] = DEMO_LABEL
     return body
 
 
@@ -187,3 +189,36 @@ def participants(
     walk = policy.check_read_walk(principal, repo.get_ref(conn, walk_id))
     policy.check_manage_walk(principal, walk)
     return repo.participants(conn, walk_id)
+
+
+def comparison(
+    conn: psycopg.Connection[Any], principal: Principal, walk_id: uuid.UUID
+) -> dict[str, Any]:
+    """Stops of a walk side by side with those of its paired walk (same route by day and by
+    night), matched by position: observations, mean rating and feeling, strong points."""
+    walk = policy.check_read_walk(principal, repo.get_ref(conn, walk_id))
+    if not principal.is_staff:
+        raise NotFound("comparaison réservée à l'équipe")
+    pair_id = repo.paired_walk_id(conn, walk.id)
+    pair = repo.get_ref(conn, pair_id) if pair_id else None
+    if pair is not None and not policy.can_read_walk(principal, pair):
+        pair = None
+    ids = [walk.id] + ([pair.id] if pair else [])
+    rows = repo.stop_summaries(conn, ids)
+    by_position: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        side = "walk" if row["walk_id"] == walk.id else "paired"
+        entry = by_position.setdefault(row["position"], {"position": row["position"]})
+        entry[side] = {k: v for k, v in row.items() if k not in ("walk_id", "position")}
+    return {
+        "walk": _summary(conn, principal, walk.id),
+        "paired": _summary(conn, principal, pair.id) if pair else None,
+        "stops": [by_position[p] for p in sorted(by_position)],
+    }
+
+
+def _summary(
+    conn: psycopg.Connection[Any], principal: Principal, walk_id: uuid.UUID
+) -> dict[str, Any]:
+    body = get_walk(conn, principal, walk_id)
+    return {k: body[k] for k in ("id", "title", "date", "time_slot", "status", "demo")}
