@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 
+from surveys import states
 from surveys.models import ObservationInput, ObservationRef, WalkRef
 from surveys.policy import Scope
 
@@ -130,7 +131,7 @@ json_build_object(
     'responsible_body', c.responsible_body,
     'followup_reason', (SELECT t.comment FROM observation_transitions t
                         WHERE t.observation_id = c.id AND t.machine = 'followup'
-                          AND t.to_state = c.followup
+                          AND t.to_state = c.followup AND c.followup = ANY(%(reason_states)s)
                         ORDER BY t.created_at DESC, t.id LIMIT 1),
     'version', c.version, 'demo', c.demo,
     'author', CASE WHEN %(staff)s THEN COALESCE(pa.pseudonym, au.login) END,
@@ -152,12 +153,18 @@ LEFT JOIN walks w ON w.id = c.walk_id
 """
 
 
+def _reason_states() -> list[str]:
+    """States whose transition comment is shown to the reporter (the closing reason)."""
+    return list(states.followup().states_in("closed"))
+
+
 def observation_json(
     conn: psycopg.Connection[Any], obs_id: uuid.UUID, staff: bool
 ) -> dict[str, Any] | None:
     """The current version of an observation with QPV, photos and states (authors for staff)."""
     row = conn.execute(
-        f"SELECT {OBS_JSON} {_FROM} WHERE c.id = %(id)s", {"id": obs_id, "staff": staff}
+        f"SELECT {OBS_JSON} {_FROM} WHERE c.id = %(id)s",
+        {"id": obs_id, "staff": staff, "reason_states": _reason_states()},
     ).fetchone()
     return row[0] if row else None
 
@@ -195,6 +202,7 @@ def feature_collection(
     params = {
         **params,
         "staff": staff,
+        "reason_states": _reason_states(),
         "lim": limit,
         "walk_id": filters.get("walk_id"),
         "kind": filters.get("kind"),

@@ -37,6 +37,11 @@ def test_gusp_issue_is_routed_by_the_rules_and_every_step_is_audited(
     assert seen["followup"] == "nouveau" and seen["followup_category"] == "open"
     assert seen["suggested_body"] == "Nantes Métropole Habitat"  # the Malakoff rule wins
     assert _act(client, obs_id, staff.planner, "prendre_en_compte", comment="vu").status_code == 201
+    # staff comments on the way stay internal; only a closing reason reaches the reporter
+    assert (
+        client.get(f"/api/observations/{obs_id}", headers=participant).json()["followup_reason"]
+        is None
+    )
     sent = _act(client, obs_id, staff.planner, "transmettre")
     assert sent.status_code == 201, sent.text
     assert sent.json()["followup"] == "transmis"

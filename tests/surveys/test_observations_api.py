@@ -286,3 +286,22 @@ def test_observed_at_in_the_recent_past_and_small_skew_are_accepted(
     soon = (datetime.now(UTC) + timedelta(seconds=60)).isoformat()
     body = walk_obs(walk["id"], *OUTSIDE_QPV, observed_at=soon)
     assert client.post("/api/observations", json=body, headers=participant).status_code == 201
+
+
+def test_qpv_of_both_generations_are_attributed_at_insert(
+    client: TestClient,
+    walk: dict[str, Any],
+    participant: Headers,
+    point_in: Callable[..., tuple[float, float]],
+    conn: psycopg.Connection[Any],
+    shared_data: Any,
+) -> None:
+    from geo.qpv.read import read_2024_codes
+    from geo.qpv.repo import carry_contours
+
+    carry_contours(conn, read_2024_codes(shared_data / "qpv" / "qpv_2024_codes_dep44.csv"), "test")
+    body = walk_obs(walk["id"], *point_in("QP044013"))
+    stored = client.post("/api/observations", json=body, headers=participant).json()
+    assert [(q["code"][:2], q["generation"]) for q in stored["qpv"]] == [("QP", 2015), ("QN", 2024)]
+    row = conn.execute("SELECT qpv_codes FROM observation_versions").fetchone()
+    assert row is not None and row[0] == [q["code"] for q in stored["qpv"]]
