@@ -27,6 +27,7 @@ class Principle:
 
     @property
     def item_codes(self) -> tuple[str, ...]:
+        """Codes of the principle's items."""
         return tuple(i.code for i in self.items)
 
 
@@ -38,10 +39,12 @@ class Grid:
 
     @property
     def themes(self) -> tuple[str, ...]:
+        """Codes of the six principles (the ``theme`` of a walk observation)."""
         return tuple(p.code for p in self.principles)
 
     @property
     def category_codes(self) -> tuple[str, ...]:
+        """Codes of the GUSP categories."""
         return tuple(c.code for c in self.categories)
 
     def principle(self, theme: str) -> Principle:
@@ -63,6 +66,7 @@ class Grid:
         return tuple(sorted(set(items)))
 
     def check_category(self, category: str) -> str:
+        """``category`` when known; :class:`Invalid` listing the known ones."""
         if category not in self.category_codes:
             raise Invalid(
                 f"catégorie GUSP inconnue : {category!r} "

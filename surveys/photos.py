@@ -43,6 +43,7 @@ class Photo:
 
     @property
     def sha256(self) -> bytes:
+        """Digest of the re-encoded bytes (the idempotency check of photos)."""
         return hashlib.sha256(self.content).digest()
 
 

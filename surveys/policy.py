@@ -59,6 +59,7 @@ def _leads(principal: Principal, walk: WalkRef) -> bool:
 
 
 def can_read_walk(principal: Principal, walk: WalkRef) -> bool:
+    """Staff who see everything, the walk's facilitator, its participants."""
     if principal.has_role(*_SEE_ALL):
         return True
     if principal.role is Role.FACILITATOR:
@@ -81,12 +82,14 @@ def can_manage_walk(principal: Principal, walk: WalkRef) -> bool:
 
 
 def check_manage_walk(principal: Principal, walk: WalkRef) -> None:
+    """:class:`NotFound` when invisible, :class:`Forbidden` when visible only."""
     check_read_walk(principal, walk)
     if not can_manage_walk(principal, walk):
         raise Forbidden("seule l'animatrice ou l'animateur de la marche peut faire cela")
 
 
 def check_create_walk(principal: Principal) -> None:
+    """Facilitators and admins create walks."""
     if not principal.has_role(Role.FACILITATOR, Role.ADMIN):
         raise Forbidden("création de marche réservée aux rôles : facilitator, admin")
 
@@ -109,6 +112,7 @@ def check_write_observation(principal: Principal, kind: Kind, walk: WalkRef | No
 
 
 def is_author(principal: Principal, obs: ObservationRef) -> bool:
+    """True when ``principal`` wrote ``obs``."""
     if principal.role is Role.PARTICIPANT:
         return principal.participant_id is not None and obs.participant_id == (
             principal.participant_id
@@ -117,6 +121,7 @@ def is_author(principal: Principal, obs: ObservationRef) -> bool:
 
 
 def can_read_observation(principal: Principal, obs: ObservationRef, walk: WalkRef | None) -> bool:
+    """See the module docstring for the rules."""
     if principal.has_role(*_SEE_ALL) or is_author(principal, obs):
         return True
     if principal.role is Role.FACILITATOR:
@@ -130,6 +135,7 @@ def can_read_observation(principal: Principal, obs: ObservationRef, walk: WalkRe
 def check_read_observation(
     principal: Principal, obs: ObservationRef | None, walk: WalkRef | None
 ) -> ObservationRef:
+    """``obs`` when visible to ``principal``; :class:`NotFound` otherwise."""
     if obs is None or not can_read_observation(principal, obs, walk):
         raise NotFound("observation introuvable")
     return obs
@@ -164,5 +170,6 @@ def check_plan(principal: Principal) -> None:
 
 
 def check_read_plan(principal: Principal) -> None:
+    """The action plan and routing rules are read by staff only."""
     if not principal.is_staff:
         raise Forbidden("plan d'action réservé à l'équipe")

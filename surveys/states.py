@@ -51,19 +51,23 @@ class Machine:
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """State codes in declaration order."""
         return tuple(s.code for s in self.states)
 
     @property
     def actions(self) -> tuple[str, ...]:
+        """Action names in declaration order."""
         return tuple(t.action for t in self.transitions)
 
     def state(self, code: str) -> State:
+        """The state ``code``, or :class:`Invalid`."""
         for state in self.states:
             if state.code == code:
                 return state
         raise Invalid(f"état inconnu ({self.label}) : {code!r}")
 
     def category(self, code: str) -> str:
+        """Category of state ``code`` (e.g. ``open``, ``closed``)."""
         return self.state(code).category
 
     def in_category(self, code: str, category: str) -> bool:
@@ -79,6 +83,7 @@ class Machine:
         return dict(self.initial_by_kind).get(kind or "", self.initial)
 
     def transition(self, action: str) -> Transition:
+        """The transition named ``action``, or :class:`Invalid` listing the known ones."""
         for transition in self.transitions:
             if transition.action == action:
                 return transition
@@ -175,18 +180,22 @@ def machine(name: str) -> Machine:
 
 
 def walk() -> Machine:
+    """The walk lifecycle (préparée → réalisée → restituée → bilan)."""
     return machine("walk")
 
 
 def followup() -> Machine:
+    """The follow-up of an observation turned into an issue."""
     return machine("followup")
 
 
 def moderation() -> Machine:
+    """The moderation of what participants wrote or photographed."""
     return machine("moderation")
 
 
 def action() -> Machine:
+    """The status of an action of the action plan."""
     return machine("action")
 
 

@@ -13,6 +13,7 @@ from surveys.models import ActionInput
 def insert(
     conn: psycopg.Connection[Any], data: ActionInput, user_id: uuid.UUID, demo: bool = False
 ) -> uuid.UUID:
+    """Insert an action (status ``proposee``); returns its id."""
     row = conn.execute(
         """
         INSERT INTO actions (title, description, owner_org, due_date, created_by, demo)
@@ -38,11 +39,13 @@ def link(conn: psycopg.Connection[Any], action_id: uuid.UUID, obs_ids: list[uuid
 
 
 def existing_observations(conn: psycopg.Connection[Any], ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids among ``ids`` that are stored observations."""
     rows = conn.execute("SELECT id FROM observations WHERE id = ANY(%s)", (ids,)).fetchall()
     return {r[0] for r in rows}
 
 
 def lock_status(conn: psycopg.Connection[Any], action_id: uuid.UUID) -> str | None:
+    """Status of the action, row-locked for the caller's transaction; None when unknown."""
     row = conn.execute(
         "SELECT status FROM actions WHERE id = %s FOR UPDATE", (action_id,)
     ).fetchone()
@@ -58,6 +61,7 @@ def set_status(
     comment: str | None,
     actor: uuid.UUID,
 ) -> None:
+    """Write the new status and its history row."""
     conn.execute("UPDATE actions SET status = %s WHERE id = %s", (target, action_id))
     conn.execute(
         """
@@ -97,6 +101,7 @@ json_build_object(
 
 
 def action_json(conn: psycopg.Connection[Any], action_id: uuid.UUID) -> dict[str, Any] | None:
+    """The action with its observations, walks, QPV and history, or None."""
     row = conn.execute(
         f"SELECT {_ACTION_JSON} FROM actions a JOIN users cu ON cu.id = a.created_by "
         "WHERE a.id = %s",
@@ -132,10 +137,7 @@ def list_actions(
     return [r[0] for r in rows]
 
 
-def open_by_walk_and_qpv(conn: psycopg.Connection[Any], statuses: list[str]) -> dict[str, Any]:
-    """Actions of ``statuses`` grouped by walk and by QPV, in one statement."""
-    row = conn.execute(
-        """
+_OPEN_GROUPED = """
         WITH open_actions AS (
             SELECT a.id, a.title, a.owner_org, a.due_date, a.status
             FROM actions a WHERE a.status = ANY(%(st)s)
@@ -168,7 +170,13 @@ def open_by_walk_and_qpv(conn: psycopg.Connection[Any], statuses: list[str]) -> 
             'by_qpv', COALESCE((SELECT json_agg(json_build_object('code', code, 'name', name,
                                 'actions', actions) ORDER BY code) FROM per_qpv), '[]'::json)
         )
-        """,
+        """
+
+
+def open_by_walk_and_qpv(conn: psycopg.Connection[Any], statuses: list[str]) -> dict[str, Any]:
+    """Actions of ``statuses`` grouped by walk and by QPV, in one statement."""
+    row = conn.execute(
+        _OPEN_GROUPED,
         {"st": statuses},
     ).fetchone()
     assert row is not None

@@ -34,6 +34,7 @@ def remove(conn: psycopg.Connection[Any]) -> int:
 
 
 def count(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    """Rows flagged ``demo`` per table."""
     row = conn.execute(
         """
         SELECT (SELECT count(*) FROM walks WHERE demo),

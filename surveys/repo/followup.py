@@ -20,6 +20,7 @@ def insert_transition(
     responsible_body: str | None,
     actor: uuid.UUID,
 ) -> uuid.UUID:
+    """Write the audit row of a follow-up or moderation transition; returns its id."""
     row = conn.execute(
         """
         INSERT INTO observation_transitions (id, observation_id, machine, action, from_state,
@@ -74,6 +75,7 @@ def route(conn: psycopg.Connection[Any], category: str, qpv_codes: tuple[str, ..
 
 
 def list_rules(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Every routing rule, by category (rules valid everywhere first)."""
     rows = conn.execute(
         """
         SELECT r.id, r.category, r.qpv_code, r.body, r.note, u.login, r.updated_at
@@ -110,4 +112,5 @@ def upsert_rule(
 
 
 def delete_rule(conn: psycopg.Connection[Any], rule_id: int) -> bool:
+    """Delete a rule; False when it did not exist."""
     return conn.execute("DELETE FROM routing_rules WHERE id = %s", (rule_id,)).rowcount == 1

@@ -35,6 +35,7 @@ def _ref(row: Any) -> ObservationRef:
 
 
 def get_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef | None:
+    """Identity, author and states of an observation, or None."""
     row = conn.execute(_REF + " WHERE o.id = %s", (obs_id,)).fetchone()
     return _ref(row) if row else None
 

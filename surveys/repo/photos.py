@@ -19,6 +19,7 @@ def find(conn: psycopg.Connection[Any], photo_id: uuid.UUID) -> tuple[uuid.UUID,
 
 
 def count(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> int:
+    """Number of photos of an observation."""
     row = conn.execute(
         "SELECT count(*) FROM observation_photos WHERE observation_id = %s", (obs_id,)
     ).fetchone()
@@ -68,6 +69,7 @@ def content(
 
 
 def meta(conn: psycopg.Connection[Any], photo_id: uuid.UUID) -> dict[str, Any] | None:
+    """Size and dimensions of a stored photo, or None."""
     row = conn.execute(
         """
         SELECT id, observation_id, media_type, width, height, octet_length(content), received_at

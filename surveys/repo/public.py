@@ -6,27 +6,7 @@ from typing import Any
 
 import psycopg
 
-
-def grid_counts(
-    conn: psycopg.Connection[Any],
-    *,
-    cell_m: int,
-    min_count: int,
-    delay_days: int,
-    published_state: str,
-    demo: bool,
-    kind: str | None = None,
-    theme: str | None = None,
-) -> list[dict[str, Any]]:
-    """Cells of a fixed ``cell_m`` grid in EPSG:2154 with at least ``min_count`` observations of
-    one kind and theme (GUSP: category), observed more than ``delay_days`` ago and published.
-
-    Each row holds the cell polygon (GeoJSON, EPSG:4326, computed from the cell indices — the
-    observations' own coordinates never leave the database), the count and the first and last
-    month (``YYYY-MM``, Europe/Paris).
-    """
-    rows = conn.execute(
-        """
+_GRID_COUNTS = """
         WITH obs AS (
             SELECT c.kind, COALESCE(c.theme, c.category) AS theme,
                    floor(ST_X(ST_Transform(c.geom, 2154)) / %(cell)s)::bigint AS ix,
@@ -49,7 +29,29 @@ def grid_counts(
                                                          (iy + 1) * %(cell)s, 2154), 4326),
                             6)::json
         FROM cells ORDER BY kind, theme, ix, iy
-        """,
+        """
+
+
+def grid_counts(
+    conn: psycopg.Connection[Any],
+    *,
+    cell_m: int,
+    min_count: int,
+    delay_days: int,
+    published_state: str,
+    demo: bool,
+    kind: str | None = None,
+    theme: str | None = None,
+) -> list[dict[str, Any]]:
+    """Cells of a fixed ``cell_m`` grid in EPSG:2154 with at least ``min_count`` observations of
+    one kind and theme (GUSP: category), observed more than ``delay_days`` ago and published.
+
+    Each row holds the cell polygon (GeoJSON, EPSG:4326, computed from the cell indices — the
+    observations' own coordinates never leave the database), the count and the first and last
+    month (``YYYY-MM``, Europe/Paris).
+    """
+    rows = conn.execute(
+        _GRID_COUNTS,
         {
             "cell": cell_m,
             "k": min_count,

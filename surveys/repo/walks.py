@@ -64,6 +64,7 @@ def insert_walk(
 def insert_stops(
     conn: psycopg.Connection[Any], walk_id: uuid.UUID, stops: tuple[StopInput, ...]
 ) -> None:
+    """Insert the ordered stops of a walk (positions from 1)."""
     with conn.cursor() as cur:
         cur.executemany(
             """
@@ -75,6 +76,7 @@ def insert_stops(
 
 
 def get_ref(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> WalkRef | None:
+    """The walk, or None."""
     return _ref(conn.execute(_REF + " WHERE id = %s", (walk_id,)).fetchone())
 
 
@@ -84,10 +86,12 @@ def lock_ref(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> WalkRef | Non
 
 
 def get_ref_by_invite(conn: psycopg.Connection[Any], invite_code: str) -> WalkRef | None:
+    """The walk of a normalised invite code, or None."""
     return _ref(conn.execute(_REF + " WHERE invite_code = %s", (invite_code,)).fetchone())
 
 
 def stop_in_walk(conn: psycopg.Connection[Any], stop_id: uuid.UUID, walk_id: uuid.UUID) -> bool:
+    """True when ``stop_id`` is a stop of ``walk_id``."""
     row = conn.execute(
         "SELECT 1 FROM walk_stops WHERE id = %s AND walk_id = %s", (stop_id, walk_id)
     ).fetchone()
@@ -173,6 +177,7 @@ def insert_transition(
     actor: uuid.UUID,
     comment: str | None,
 ) -> None:
+    """Write the history row of a lifecycle transition."""
     conn.execute(
         """
         INSERT INTO walk_transitions (walk_id, action, from_state, to_state, comment,
@@ -184,6 +189,7 @@ def insert_transition(
 
 
 def transitions(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The lifecycle history of a walk (who, when, why)."""
     rows = conn.execute(
         """
         SELECT t.action, t.from_state, t.to_state, t.comment, u.login, t.created_at
@@ -199,6 +205,7 @@ def transitions(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> list[dict[
 def insert_participant(
     conn: psycopg.Connection[Any], walk_id: uuid.UUID, pseudonym: str, demo: bool = False
 ) -> uuid.UUID:
+    """A pseudonymous participant of a walk; returns its id."""
     row = conn.execute(
         "INSERT INTO participants (walk_id, pseudonym, demo) VALUES (%s, %s, %s) RETURNING id",
         (walk_id, pseudonym, demo),
@@ -222,6 +229,7 @@ def participants(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> list[dict
 
 
 def user_id_by_login(conn: psycopg.Connection[Any], login: str, role: str) -> uuid.UUID | None:
+    """Id of an enabled account with this login and role, or None."""
     row = conn.execute(
         "SELECT id FROM users WHERE login = %s AND role = %s AND disabled_at IS NULL",
         (login, role),

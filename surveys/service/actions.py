@@ -43,6 +43,7 @@ def create(
 def get(
     conn: psycopg.Connection[Any], principal: Principal, action_id: uuid.UUID
 ) -> dict[str, Any]:
+    """One action (staff)."""
     policy.check_read_plan(principal)
     body = repo.action_json(conn, action_id)
     if body is None:

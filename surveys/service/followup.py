@@ -89,6 +89,7 @@ def _responsible_body(
 
 
 def list_rules(conn: psycopg.Connection[Any], principal: Principal) -> list[dict[str, Any]]:
+    """Routing rules (staff)."""
     policy.check_read_plan(principal)
     return repo.list_rules(conn)
 
@@ -114,6 +115,7 @@ def set_rule(
 
 
 def delete_rule(conn: psycopg.Connection[Any], principal: Principal, rule_id: int) -> None:
+    """Delete a routing rule (planners, admins)."""
     policy.check_plan(principal)
     with conn.transaction():
         if not repo.delete_rule(conn, rule_id):

@@ -25,6 +25,7 @@ _CROCKFORD_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_invite_code() -> str:
+    """A random invite code (40 bits, Crockford base 32)."""
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
 
 
@@ -37,6 +38,7 @@ def normalise_invite_code(text: str) -> str:
 
 
 def format_invite_code(code: str) -> str:
+    """``ABCDEFGH`` → ``ABCD-EFGH`` (easier to dictate)."""
     return f"{code[:4]}-{code[4:]}"
 
 
@@ -142,6 +144,7 @@ def _decorate(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_walks(conn: psycopg.Connection[Any], principal: Principal) -> list[dict[str, Any]]:
+    """The walks the principal may see, most recent first."""
     return [_decorate(w) for w in repo.list_walks(conn, policy.scope(principal))]
 
 
@@ -186,6 +189,7 @@ def transition(
 def participants(
     conn: psycopg.Connection[Any], principal: Principal, walk_id: uuid.UUID
 ) -> list[dict[str, Any]]:
+    """Pseudonyms of a walk, for the people who manage it."""
     walk = policy.check_read_walk(principal, repo.get_ref(conn, walk_id))
     policy.check_manage_walk(principal, walk)
     return repo.participants(conn, walk_id)
