@@ -16,6 +16,7 @@ from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import home, maps
+from api.pages import surveys as survey_pages
 from api.routes import health, observations, plan, public, qpv, users, walks
 from api.settings import Settings
 from geo.postgis import make_pool
@@ -44,6 +45,7 @@ ROUTERS = [
     plan.router,
     public.router,
     maps.router,
+    survey_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
