@@ -226,19 +226,28 @@ class BatchIn(StrictModel):
         return [_parse_item(item) for item in self.items]
 
 
+class ItemInvalid(Invalid):
+    """A batch item refused at parsing; keeps the id it was sent with (if any) for the reply."""
+
+    def __init__(self, message: str, item_id: Any = None) -> None:
+        super().__init__(message)
+        self.item_id = str(item_id)[:64] if isinstance(item_id, str) else None
+
+
 def _parse_item(item: Any) -> ObservationInput | DomainError:
     if not isinstance(item, dict):
-        return Invalid("chaque élément doit être un objet observation")
+        return ItemInvalid("chaque élément doit être un objet observation")
     try:
         return ObservationIn.model_validate(item).to_input()
     except ValidationError as exc:
         errors = [french_error(dict(e)) for e in exc.errors()]
-        return Invalid("; ".join(f"{e['field']} : {e['message']}" for e in errors[:5]))
+        message = "; ".join(f"{e['field']} : {e['message']}" for e in errors[:5])
+        return ItemInvalid(message, item.get("id"))
 
 
 class BatchItemResult(BaseModel):
-    index: int
-    id: uuid.UUID | None
+    index: int = Field(description="Position de l'élément dans le lot")
+    id: str | None = Field(description="Identifiant envoyé (tel quel s'il est invalide)")
     status: str = Field(description="created, duplicate, conflict ou invalid")
     code: int = Field(description="Statut HTTP qu'aurait reçu l'élément seul")
     detail: str | None = None

@@ -150,7 +150,7 @@ def _batch_item(
     item: ObservationInput | DomainError,
     config: SurveyConfig,
 ) -> dict[str, Any]:
-    item_id = getattr(item, "id", None) if isinstance(item, ObservationInput) else None
+    item_id = str(item.id) if isinstance(item, ObservationInput) else getattr(item, "item_id", None)
     try:
         if isinstance(item, DomainError):
             raise item

@@ -232,7 +232,8 @@ def test_batch_mixes_created_duplicate_conflict_and_invalid(
     ]
     assert [r["code"] for r in out["results"]] == [201, 200, 409, 422, 422, 422, 422, 201, 200]
     assert "thème inconnu" in out["results"][3]["detail"]
-    assert "UUID" in out["results"][4]["detail"]
+    assert "UUID" in out["results"][4]["detail"] and out["results"][4]["id"] == "pas-un-uuid"
+    assert out["results"][0]["id"] == fresh[0]["id"] and out["results"][6]["id"] is None
     assert "hors de la zone couverte" in out["results"][5]["detail"]
     assert (out["created"], out["duplicate"], out["conflict"], out["invalid"]) == (2, 2, 1, 4)
     assert count_rows(conn, "observations") == 3
