@@ -38,12 +38,12 @@ Les réponses d'erreur sont toujours `{"detail": "<message en français>"}`.
 
 ROUTERS = [
     health.router,
-    qpv.router,
-    users.router,
     walks.router,
     observations.router,
     plan.router,
     public.router,
+    qpv.router,
+    users.router,
     maps.router,
     survey_pages.router,
     home.router,
