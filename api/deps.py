@@ -10,8 +10,8 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg_pool import ConnectionPool
 
-from accounts import service as accounts
 from accounts.models import Principal, Role
+from api.gate import principal_of
 from api.settings import Settings
 from geo.errors import Forbidden, Invalid, Unauthenticated
 
@@ -38,17 +38,14 @@ ConnDep = Annotated[psycopg.Connection[Any], Depends(get_conn)]
 _bearer = HTTPBearer(auto_error=False, description="Jeton « Bearer » (participant ou équipe)")
 
 
-def get_principal(
-    conn: ConnDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+async def get_principal(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
-    """The caller, or None when anonymous. An invalid token is an error, not anonymity."""
-    if credentials is None:
-        return None
-    principal = accounts.resolve(conn, credentials.credentials)
-    if principal is None:
-        raise Unauthenticated("jeton invalide, expiré ou révoqué")
-    return principal
+    """The caller, or None when anonymous. An invalid token is an error, not anonymity.
+
+    Resolved once per request (the access gate usually did it already: ``api.gate``)."""
+    return await principal_of(request)
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]

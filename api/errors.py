@@ -18,6 +18,8 @@ from psycopg import OperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.logsafe import safe_traceback
+from api.ratelimit import RateLimited
 from geo.errors import (
     Conflict,
     DomainError,
@@ -50,6 +52,7 @@ HTTP_FRENCH = {
     413: "requête trop volumineuse",
     415: "type de contenu non pris en charge",
     429: "trop de requêtes, réessayez plus tard",
+    503: "service indisponible, réessayez dans un instant",
 }
 
 _PYDANTIC_FRENCH = {
@@ -160,7 +163,17 @@ def install(app: FastAPI) -> None:
             headers={"Retry-After": "5"},
         )
 
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            {"detail": f"trop de requêtes, réessayez dans {exc.retry_after} s"},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected error: %s", type(exc).__name__, exc_info=exc)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The type and the stack only: the message may quote submitted values (logsafe).
+        route = getattr(request.scope.get("route"), "path_format", "?")
+        log.error("unexpected error on %s %s: %s", request.method, route, safe_traceback(exc))
         return JSONResponse({"detail": "erreur interne du serveur"}, status_code=500)

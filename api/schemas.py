@@ -5,6 +5,8 @@ Request models forbid unknown fields and non-finite numbers (``StrictModel``).""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +46,15 @@ class UserCreate(StrictModel):
     role: Role
     display_name: str | None = Field(None, max_length=120)
     organisation: str | None = Field(None, max_length=200)
+    password: str | None = Field(
+        None, min_length=12, max_length=256, description="Mot de passe (connexion)"
+    )
+    scope_qpv: list[Annotated[str, Field(pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$")]] | None = Field(
+        None, max_length=200, description="Territoire d'un compte planner : codes QPV"
+    )
+    scope_communes: list[Annotated[str, Field(pattern=r"^[0-9][0-9AB][0-9]{3}$")]] | None = Field(
+        None, max_length=200, description="Territoire d'un compte planner : codes INSEE"
+    )
 
 
 class UserCreated(BaseModel):
@@ -58,3 +69,5 @@ class Me(BaseModel):
     login: str | None = None
     user_id: uuid.UUID | None = None
     walk_id: uuid.UUID | None = None
+    expires_at: datetime | None = None
+    scope_qpv: list[str] | None = None

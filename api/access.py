@@ -1,0 +1,165 @@
+"""Who may call which route — one table for the whole app, checked on every request.
+
+Every route of the app must have a line in :data:`RULES`, keyed by (method, path template as
+FastAPI reports it). :func:`api.gate.access_gate` (an app-wide dependency) looks the rule up
+before anything else runs: a route without a rule answers 404 for everyone (fail closed) and
+``tests/security/test_matrix.py`` fails until the line is written. The rule says which roles
+may call the route at all (function level: anonymous → 401, other roles → 403); object-level
+decisions (*this* walk, *this* observation) stay in the domain policies (``surveys.policy``),
+which answer 404 for what the caller may not see.
+
+Adding a route: add one line here next to the routes of its router, e.g.
+``("GET", "/api/actors/{actor_id}"): PUBLIC`` or ``…: staff(audit="read_actor_history")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import STAFF_ROLES, Principal, Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Access rule of one route.
+
+    Parameters
+    ----------
+    roles : frozenset of Role, optional
+        Roles allowed to call the route; ``None`` means anyone, anonymous callers included.
+    scoped : bool
+        Object-level checks happen in the domain policy (objects out of scope → 404).
+    audit : str, optional
+        Action written to the audit log after each successful call (exact locations, exports,
+        pseudonyms, account changes).
+    limit : str, optional
+        Extra rate-limit bucket (per client IP) for this route: ``login``, ``join``.
+    """
+
+    roles: frozenset[Role] | None = None
+    scoped: bool = False
+    audit: str | None = None
+    limit: str | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.roles is None
+
+    def allows(self, principal: Principal | None) -> bool:
+        """True when ``principal`` may call the route (before object-level checks)."""
+        if self.roles is None:
+            return True
+        return principal is not None and principal.role in self.roles
+
+
+P, F, PL, M, A = Role.PARTICIPANT, Role.FACILITATOR, Role.PLANNER, Role.MODERATOR, Role.ADMIN
+EVERY_ROLE = frozenset(Role)
+
+
+def roles(*allowed: Role, scoped: bool = False, audit: str | None = None) -> Rule:
+    """A rule for callers holding one of ``allowed``."""
+    return Rule(frozenset(allowed), scoped=scoped, audit=audit)
+
+
+def staff(scoped: bool = False, audit: str | None = None) -> Rule:
+    """Any staff account (facilitator, planner, moderator, admin)."""
+    return Rule(STAFF_ROLES, scoped=scoped, audit=audit)
+
+
+def anyone_with_token(scoped: bool = True, audit: str | None = None) -> Rule:
+    """Participants and staff (what they see is decided by the domain policy)."""
+    return Rule(EVERY_ROLE, scoped=scoped, audit=audit)
+
+
+PUBLIC = Rule()
+
+RULES: dict[tuple[str, str], Rule] = {
+    # --- foundation ---
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/"): PUBLIC,
+    ("GET", "/api/qpv"): PUBLIC,
+    ("GET", "/api/qpv/lookup"): PUBLIC,
+    ("GET", "/api/qpv/{code}"): PUBLIC,
+    ("GET", "/cartes/qpv"): PUBLIC,
+    ("GET", "/ogc"): PUBLIC,
+    ("GET", "/ogc/conformance"): PUBLIC,
+    ("GET", "/ogc/collections"): PUBLIC,
+    ("GET", "/ogc/collections/{cid}"): PUBLIC,
+    ("GET", "/ogc/collections/{cid}/items"): PUBLIC,
+    ("GET", "/ogc/collections/{cid}/items/{fid}"): PUBLIC,
+    # --- accounts and sessions ---
+    ("POST", "/api/users"): roles(A, audit="user_create"),
+    ("GET", "/api/users"): roles(A),
+    ("PATCH", "/api/users/{login}"): roles(A, audit="user_update"),
+    ("PUT", "/api/users/{login}/password"): roles(A, audit="password_reset"),
+    ("GET", "/api/me"): anyone_with_token(scoped=False),
+    ("POST", "/api/auth/login"): Rule(limit="login"),
+    ("POST", "/api/auth/logout"): anyone_with_token(scoped=False),
+    ("POST", "/api/auth/password"): staff(audit="password_change"),
+    ("GET", "/api/audit"): roles(A, audit="read_audit"),
+    # --- privacy (GDPR) ---
+    ("GET", "/api/me/export"): roles(P, audit="gdpr_export"),
+    ("DELETE", "/api/me"): roles(P, audit="gdpr_delete"),
+    ("GET", "/confidentialite"): PUBLIC,
+    # --- surveys: walks ---
+    ("POST", "/api/walks"): roles(F, A),
+    ("GET", "/api/walks"): anyone_with_token(),
+    ("POST", "/api/walks/join"): Rule(limit="join"),
+    ("GET", "/api/walks/{walk_id}"): anyone_with_token(),
+    ("POST", "/api/walks/{walk_id}/transitions"): roles(F, A, scoped=True),
+    ("GET", "/api/walks/{walk_id}/participants"): roles(F, A, scoped=True, audit="read_pseudonyms"),
+    ("GET", "/api/walks/{walk_id}/comparison"): staff(scoped=True),
+    # --- surveys: observations ---
+    ("POST", "/api/observations"): roles(P, F, PL, A, scoped=True),
+    ("POST", "/api/observations/batch"): roles(P, F, PL, A, scoped=True),
+    ("POST", "/api/observations/sync-status"): anyone_with_token(),
+    ("GET", "/api/observations"): anyone_with_token(audit="read_locations"),
+    ("GET", "/api/observations/{obs_id}"): anyone_with_token(audit="read_observation"),
+    ("POST", "/api/observations/{obs_id}/transitions"): roles(F, PL, M, A, scoped=True),
+    ("POST", "/api/observations/{obs_id}/photos"): roles(P, F, PL, A, scoped=True),
+    ("GET", "/api/observations/{obs_id}/photos/{photo_id}"): anyone_with_token(audit="read_photo"),
+    # --- surveys: follow-up and action plan ---
+    ("GET", "/api/routing-rules"): staff(),
+    ("PUT", "/api/routing-rules"): roles(PL, A),
+    ("DELETE", "/api/routing-rules/{rule_id}"): roles(PL, A),
+    ("POST", "/api/actions"): roles(PL, A, scoped=True),
+    ("GET", "/api/actions"): staff(scoped=True),
+    ("GET", "/api/actions/open"): staff(scoped=True),
+    ("GET", "/api/actions/{action_id}"): staff(scoped=True),
+    ("POST", "/api/actions/{action_id}/observations"): roles(PL, A, scoped=True),
+    ("POST", "/api/actions/{action_id}/transitions"): roles(PL, A, scoped=True),
+    # --- surveys: public aggregates ---
+    ("GET", "/api/public/observations"): PUBLIC,
+    ("GET", "/cartes/observations"): PUBLIC,
+    # --- exhibitions ---
+    ("GET", "/api/schools"): PUBLIC,
+    ("GET", "/api/schools/{uai}"): PUBLIC,
+    ("PUT", "/api/schools/{uai}"): roles(PL, A),
+    ("GET", "/api/exhibitions"): PUBLIC,
+    ("POST", "/api/exhibitions"): roles(PL, A),
+    ("GET", "/api/exhibitions/themes"): PUBLIC,
+    ("GET", "/api/exhibitions/coverage"): PUBLIC,
+    ("GET", "/api/exhibitions/coverage.csv"): PUBLIC,
+    ("GET", "/api/exhibitions/{exhibition_id}"): PUBLIC,
+    ("POST", "/api/exhibitions/{exhibition_id}/copies"): roles(PL, A),
+    ("POST", "/api/exhibitions/{exhibition_id}/showings"): roles(F, PL, A),
+    ("GET", "/api/exhibitions/showings"): staff(audit="read_showings"),
+    ("GET", "/api/exhibitions/showings/{showing_id}"): staff(),
+    ("PATCH", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
+    ("DELETE", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
+    ("GET", "/expositions/couverture"): PUBLIC,
+}
+"""(method, path template) → rule. HEAD uses the GET rule."""
+
+PUBLIC_MOUNTS: tuple[str, ...] = ("/static/",)
+"""Mounted static files (no routes of their own): public, listed by prefix."""
+
+
+def rule_for(method: str, template: str | None) -> Rule | None:
+    """The rule of a route, or None when it has none (the gate then refuses the request)."""
+    if template is None:
+        return None
+    verb = "GET" if method == "HEAD" else method
+    return RULES.get((verb, template))
