@@ -45,8 +45,8 @@ def _resolve(pool: Any, token: str) -> Principal | None:
 async def principal_of(request: Request) -> Principal | None:
     """The caller (cached on the request): None when anonymous, 401 for a bad token."""
     cached = getattr(request.state, "principal", _UNSET)
-    if cached is not _UNSET:
-        return cached  # type: ignore[no-any-return]
+    if cached is None or isinstance(cached, Principal):
+        return cached
     token = _bearer(request)
     principal = None
     if token is not None:

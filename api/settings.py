@@ -161,9 +161,9 @@ class Settings:
                 env, "CARTEGALITE_PUBLIC_DELAY_DAYS", cls.public_delay_days, 0, 365
             ),
             clock_skew_s=_int(env, "CARTEGALITE_CLOCK_SKEW_S", cls.clock_skew_s, 0, 3600),
-            # --- hardening ---
-            **_hardening_from_env(env),
         )
+        # --- hardening ---
+        settings = replace(settings, **_hardening_from_env(env))  # type: ignore[arg-type]
         settings.check()
         return settings
 

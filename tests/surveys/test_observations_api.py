@@ -38,8 +38,10 @@ def test_observation_is_stored_with_its_qpv_and_states(
 
     fetched = client.get(f"/api/observations/{body['id']}", headers=participant).json()
     assert fetched["comment"] == body["comment"] and fetched["stop_id"] == walk["stops"][0]["id"]
-    as_staff = client.get(f"/api/observations/{body['id']}", headers=staff.planner).json()
+    as_staff = client.get(f"/api/observations/{body['id']}", headers=staff.facilitator).json()
     assert as_staff["author"] == "Aïcha" and as_staff["history"] == []
+    as_planner = client.get(f"/api/observations/{body['id']}", headers=staff.planner).json()
+    assert as_planner["author"] is None and as_planner["history"] == []  # #7: no pseudonym
     hidden = client.get(f"/api/observations/{body['id']}", headers=staff.facilitator2)
     assert hidden.status_code == 404
 
