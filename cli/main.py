@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
+from cli import privacy as privacy_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(qpv_app, name="qpv")
 app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
+app.add_typer(privacy_cli.app, name="privacy")
 
 out = Console()
 err = Console(stderr=True)
@@ -80,6 +82,7 @@ def serve(
         log_level="info",
         access_log=False,
         proxy_headers=False,
+        server_header=False,
     )
 
 

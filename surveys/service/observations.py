@@ -99,7 +99,8 @@ def _resolve_walk(
     walk = None
     if obs.walk_id is not None:
         walk = walks_repo.get_ref(conn, obs.walk_id)
-        if walk is None:
+        if walk is None or not policy.can_read_walk(principal, walk):
+            # An invisible walk is answered like a missing one: ids leak nothing.
             raise Invalid(f"marche inconnue : {obs.walk_id}")
     policy.check_write_observation(principal, obs.kind, walk)
     if walk is not None and not states.walk().in_category(walk.status, "open"):

@@ -150,12 +150,13 @@ def test_participants_write_only_to_their_walk(
     resp = client.post(
         "/api/observations", json=walk_obs(other["id"], lon, lat), headers=participant
     )
-    assert resp.status_code == 403
-    assert "propre marche" in resp.json()["detail"]
+    # #7: a walk one cannot see is answered like a missing one (no existence oracle)
+    assert resp.status_code == 422
+    assert "marche inconnue" in resp.json()["detail"]
     resp = client.post(
         "/api/observations", json=walk_obs(walk["id"], lon, lat), headers=staff.facilitator2
     )
-    assert resp.status_code == 403
+    assert resp.status_code == 422
     assert client.post("/api/observations", json=walk_obs(walk["id"], lon, lat)).status_code == 401
     assert count_rows(conn, "observations") == 0
     # a participant's GUSP observation without walk goes to their walk
