@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from psycopg import OperationalError
+from psycopg import DataError, OperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -152,6 +152,13 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
+
+    @app.exception_handler(DataError)
+    async def bad_data(_request: Request, exc: DataError) -> JSONResponse:
+        # A value PostgreSQL cannot take (NUL character, out-of-range number…) that slipped
+        # past validation: the client's fault, never a 500; the message may quote it: not shown.
+        log.warning("value refused by the database: %s", type(exc).__name__)
+        return JSONResponse({"detail": "valeur invalide dans la requête"}, status_code=422)
 
     @app.exception_handler(PoolTimeout)
     @app.exception_handler(OperationalError)

@@ -6,17 +6,37 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from accounts.models import Role
 
 
 class StrictModel(BaseModel):
-    """Base of every request body: unknown fields and NaN/Infinity are refused."""
+    """Base of every request body: unknown fields, NaN/Infinity and NUL characters (PostgreSQL
+    text cannot hold them) are refused."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("caractère nul (\\u0000) interdit")
+        return value
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 20:
+        return False
+    if isinstance(value, (list, tuple, set)):
+        return any(_has_nul(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    return False
 
 
 class QpvRef(BaseModel):
