@@ -34,12 +34,16 @@ class Rule:
         pseudonyms, account changes).
     limit : str, optional
         Extra rate-limit bucket (per client IP) for this route: ``login``, ``join``.
+    budget_ms : int, optional
+        Statement timeout of this route's database work, tighter than the pool's default
+        (heavy reads open to anonymous callers).
     """
 
     roles: frozenset[Role] | None = None
     scoped: bool = False
     audit: str | None = None
     limit: str | None = None
+    budget_ms: int | None = None
 
     @property
     def public(self) -> bool:
@@ -72,6 +76,8 @@ def anyone_with_token(scoped: bool = True, audit: str | None = None) -> Rule:
 
 
 PUBLIC = Rule()
+PUBLIC_HEAVY = Rule(budget_ms=5_000)
+"""Public reads that aggregate or page through many rows: a 5 s statement budget."""
 
 RULES: dict[tuple[str, str], Rule] = {
     # --- foundation ---
@@ -79,15 +85,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/"): PUBLIC,
-    ("GET", "/api/qpv"): PUBLIC,
+    ("GET", "/api/qpv"): PUBLIC_HEAVY,
     ("GET", "/api/qpv/lookup"): PUBLIC,
     ("GET", "/api/qpv/{code}"): PUBLIC,
-    ("GET", "/cartes/qpv"): PUBLIC,
+    ("GET", "/cartes/qpv"): PUBLIC_HEAVY,
     ("GET", "/ogc"): PUBLIC,
     ("GET", "/ogc/conformance"): PUBLIC,
-    ("GET", "/ogc/collections"): PUBLIC,
+    ("GET", "/ogc/collections"): PUBLIC_HEAVY,
     ("GET", "/ogc/collections/{cid}"): PUBLIC,
-    ("GET", "/ogc/collections/{cid}/items"): PUBLIC,
+    ("GET", "/ogc/collections/{cid}/items"): PUBLIC_HEAVY,
     ("GET", "/ogc/collections/{cid}/items/{fid}"): PUBLIC,
     # --- accounts and sessions ---
     ("POST", "/api/users"): roles(A, audit="user_create"),
@@ -131,17 +137,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/actions/{action_id}/observations"): roles(PL, A, scoped=True),
     ("POST", "/api/actions/{action_id}/transitions"): roles(PL, A, scoped=True),
     # --- surveys: public aggregates ---
-    ("GET", "/api/public/observations"): PUBLIC,
-    ("GET", "/cartes/observations"): PUBLIC,
+    ("GET", "/api/public/observations"): PUBLIC_HEAVY,
+    ("GET", "/cartes/observations"): PUBLIC_HEAVY,
     # --- exhibitions ---
-    ("GET", "/api/schools"): PUBLIC,
+    ("GET", "/api/schools"): PUBLIC_HEAVY,
     ("GET", "/api/schools/{uai}"): PUBLIC,
     ("PUT", "/api/schools/{uai}"): roles(PL, A),
     ("GET", "/api/exhibitions"): PUBLIC,
     ("POST", "/api/exhibitions"): roles(PL, A),
     ("GET", "/api/exhibitions/themes"): PUBLIC,
-    ("GET", "/api/exhibitions/coverage"): PUBLIC,
-    ("GET", "/api/exhibitions/coverage.csv"): PUBLIC,
+    ("GET", "/api/exhibitions/coverage"): PUBLIC_HEAVY,
+    ("GET", "/api/exhibitions/coverage.csv"): PUBLIC_HEAVY,
     ("GET", "/api/exhibitions/{exhibition_id}"): PUBLIC,
     ("POST", "/api/exhibitions/{exhibition_id}/copies"): roles(PL, A),
     ("POST", "/api/exhibitions/{exhibition_id}/showings"): roles(F, PL, A),
@@ -149,7 +155,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/exhibitions/showings/{showing_id}"): staff(),
     ("PATCH", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
     ("DELETE", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
-    ("GET", "/expositions/couverture"): PUBLIC,
+    ("GET", "/expositions/couverture"): PUBLIC_HEAVY,
 }
 """(method, path template) → rule. HEAD uses the GET rule."""
 

@@ -25,11 +25,20 @@ async def get_pool(request: Request) -> ConnectionPool:
 
 
 def get_conn(
+    request: Request,
     pool: Annotated[ConnectionPool, Depends(get_pool)],
 ) -> Iterator[psycopg.Connection[Any]]:
-    """A pooled autocommit connection; services open their own transactions."""
+    """A pooled autocommit connection; services open their own transactions. When the route's
+    access rule sets a statement budget (``api.access``), it applies for this request only."""
+    budget = getattr(getattr(request.state, "access_rule", None), "budget_ms", None)
     with pool.connection() as conn:
-        yield conn
+        if budget:
+            conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{budget}ms",))
+        try:
+            yield conn
+        finally:
+            if budget and not conn.broken:
+                conn.execute("RESET statement_timeout")
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -64,6 +64,7 @@ async def access_gate(request: Request) -> AsyncIterator[None]:
     if rule is None:
         log.error("route without access rule (api/access.py): %s %s", request.method, template)
         raise NotFound("ressource introuvable")
+    request.state.access_rule = rule
     settings = request.app.state.settings
     limiter: TokenBuckets | None = request.app.state.limiter
     ip = client_ip(request.scope, settings.trusted_proxies)

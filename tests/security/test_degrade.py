@@ -19,6 +19,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from api import access
+from api.deps import ConnDep
 from api.main import create_app
 from api.settings import Settings
 from geo.localdb import LocalCluster
@@ -208,3 +210,28 @@ def test_killed_backends_lose_and_duplicate_no_acknowledged_observation(db_url: 
         )
     assert all(versions.get(obs_id) == 1 for obs_id in under_fire)
     assert versions == {body["id"]: 1 for mine in bodies for body in mine}
+
+
+def test_statement_budget_of_a_route_applies_to_its_request_only(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(settings.with_(pool_max=1, pool_min=1))
+
+    @app.get("/api/budget")
+    def budget(conn: ConnDep) -> dict[str, str]:
+        row = conn.execute("SHOW statement_timeout").fetchone()
+        assert row is not None
+        return {"timeout": row[0]}
+
+    @app.get("/api/default")
+    def default(conn: ConnDep) -> dict[str, str]:
+        row = conn.execute("SHOW statement_timeout").fetchone()
+        assert row is not None
+        return {"timeout": row[0]}
+
+    monkeypatch.setitem(access.RULES, ("GET", "/api/budget"), access.Rule(budget_ms=1234))
+    monkeypatch.setitem(access.RULES, ("GET", "/api/default"), access.PUBLIC)
+    with TestClient(app) as client:
+        assert client.get("/api/budget").json() == {"timeout": "1234ms"}
+        assert client.get("/api/default").json() == {"timeout": "15s"}  # same pooled connection
+    assert access.rule_for("GET", "/api/public/observations").budget_ms == 5000  # type: ignore[union-attr]
