@@ -27,6 +27,10 @@ HOME = """<!DOCTYPE html>
   <li><a href="/cartes/qpv">Quartiers prioritaires de la politique de la ville (QPV 2015)</a></li>
   <li><a href="/cartes/qpv?generation=2024">Quartiers prioritaires (QPV 2024)</a></li>
 </ul>
+<h2>Vos données</h2>
+<ul>
+  <li><a href="/confidentialite">Confidentialité : qui voit quoi, combien de temps, vos droits</a></li>
+</ul>
 <h2>Pour les développeurs</h2>
 <ul>
   <li><a href="/docs">Documentation de l'API</a> (<a href="/openapi.json">OpenAPI</a>)</li>
