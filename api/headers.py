@@ -75,6 +75,8 @@ class SecurityHeaders:
         self.cors_paths = [re.compile(p) for p in cors_paths]
         origin = tile_origin(tile_url)
         self.img_src = "'self' data: blob:" + (f" {origin}" if origin else "")
+        # The field app may fetch tiles to keep them offline: the tile server is reachable.
+        self.connect_src = "'self'" + (f" {origin}" if origin else "")
 
     @staticmethod
     def _match(patterns: list[re.Pattern[str]], path: str) -> bool:
@@ -89,7 +91,7 @@ class SecurityHeaders:
             "style-src 'self' 'unsafe-inline'; "
             f"img-src {self.img_src}; "
             "font-src 'self' data:; "
-            "connect-src 'self'; "
+            f"connect-src {self.connect_src}; "
             "object-src 'none'; "
             "base-uri 'self'; "
             "form-action 'self'; "

@@ -29,7 +29,7 @@ HOME = """<!DOCTYPE html>
 </ul>
 <h2>Vos données</h2>
 <ul>
-  <li><a href="/confidentialite">Confidentialité : qui voit quoi, combien de temps, vos droits</a></li>
+  <li><a href="/confidentialite">Confidentialité : qui voit quoi, combien de temps</a></li>
 </ul>
 <h2>Pour les développeurs</h2>
 <ul>
