@@ -15,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
+from api.pages import actors as actor_pages
 from api.pages import home, maps
+from api.routes import actors as actor_routes
 from api.routes import health, qpv, users
 from api.settings import Settings
 from geo.postgis import make_pool
@@ -39,7 +41,9 @@ ROUTERS = [
     health.router,
     qpv.router,
     users.router,
+    actor_routes.router,
     maps.router,
+    actor_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

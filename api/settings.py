@@ -57,6 +57,11 @@ class Settings:
     statement_timeout_ms: int = 15_000
     workers: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    # --- actors (support-actor directory, issue 4) ---
+    helplines_file: Path | None = None
+    """Help lines shown to residents (``actors/helplines.toml`` when None)."""
+    actors_source: Path | None = None
+    """File ``cartegalite actors import`` reads when no path is given."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +90,14 @@ class Settings:
             ),
             pool_max=_int(env, "CARTEGALITE_POOL_MAX", cls.pool_max, 1, 200),
             workers=_int(env, "WEB_CONCURRENCY", cls.workers, 1, 64),
+            # --- actors (issue 4) ---
+            helplines_file=(
+                Path(env["CARTEGALITE_HELPLINES"]) if env.get("CARTEGALITE_HELPLINES") else None
+            ),
+            actors_source=Path(
+                env.get("CARTEGALITE_ACTORS_SOURCE")
+                or PROJECT_ROOT.parent / "shared" / "data" / "actors" / "actors_dep44.geojson"
+            ),
         )
         settings.check()
         return settings

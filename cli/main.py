@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
+from cli import actors as actors_cli
 from cli import runtime
 from geo import qpv
 from geo.errors import DomainError
@@ -28,6 +29,7 @@ db_app = typer.Typer(
 qpv_app = typer.Typer(help="Périmètres des quartiers prioritaires (QPV).")
 app.add_typer(db_app, name="db")
 app.add_typer(qpv_app, name="qpv")
+app.add_typer(actors_cli.app, name="actors")
 
 out = Console()
 err = Console(stderr=True)
