@@ -3,6 +3,7 @@ position, quartier or commune). Anonymous callers see public actors open today o
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -176,7 +177,8 @@ def listing(
     if not 1 <= limit <= MAX_LIST:
         raise Invalid(f"limit doit être entre 1 et {MAX_LIST} (reçu : {limit})")
     moment = hours.paris_now(at)
-    key = commune.strip() if commune and len(commune.strip()) == 5 else folding.fold(commune)
+    code = commune.strip().upper() if commune else ""
+    key = code if re.fullmatch(r"\d{5}|2[AB]\d{3}", code) else folding.commune_key(commune)
     filters = crit.filters(commune=key or None, tsquery=folding.tsquery(q), status=status)
     if qpv is not None:
         if not 0 <= near_m <= MAX_NEAR_QPV_M:

@@ -29,9 +29,13 @@ def search_text(parts: Iterable[str | None]) -> str:
     return " ".join(fold(p) for p in parts if p)[:20_000]
 
 
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
 def commune_key(name: str | None) -> str:
-    """Key of a commune name: ``Saint-Sébastien-sur-Loire`` → ``saint sebastien sur loire``."""
-    return fold(name)
+    """Key of a commune name: ``Saint-Sébastien-sur-Loire`` and ``ST SEBASTIEN SUR LOIRE`` →
+    ``saint sebastien sur loire``."""
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in fold(name).split())
 
 
 def tsquery(q: str | None) -> str | None:

@@ -131,9 +131,32 @@ def opening(expression: str | None, at: datetime | None = None, has_text: bool =
         until = f", ferme {when(nxt, moment)}" if nxt else ""
         return Opening("open", f"ouvert en ce moment{until}", nxt)
     if state == State.CLOSED:
-        opens = f", ouvre {when(nxt, moment)}" if nxt and nxt - moment < timedelta(days=32) else ""
-        return Opening("closed", f"fermé en ce moment{opens}", nxt)
-    return Opening("unknown", "ouverture incertaine (voir les horaires)", nxt)
+        return Opening("closed", "fermé en ce moment" + _reopening(oh, nxt, moment), nxt)
+    detail = f"{_comment} ; " if (_comment := oh.state(moment)[1]) else ""
+    return Opening("unknown", f"aujourd'hui : {detail}heures non précisées", nxt)
+
+
+def _reopening(oh: OpeningHours, nxt: datetime | None, moment: datetime) -> str:
+    """« , ouvre mardi à 9 h », or for a day whose hours are unknown « ; prochaine date :
+    lundi (permanence, journée ; heures non précisées) »."""
+    if nxt is None or nxt - moment >= timedelta(days=32):
+        return ""
+    state, comment = oh.state(nxt)
+    if state == State.UNKNOWN:
+        detail = f"{comment} ; " if comment else ""
+        return f" ; prochaine date : {day_when(nxt, moment)} ({detail}heures non précisées)"
+    return f", ouvre {when(nxt, moment)}"
+
+
+def day_when(moment: datetime, now: datetime) -> str:
+    """« aujourd'hui », « demain », « lundi 7 décembre »."""
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return "aujourd'hui"
+    if days == 1:
+        return "demain"
+    number = "1er" if moment.day == 1 else str(moment.day)
+    return f"{FRENCH_DAYS[moment.weekday()]} {number} {FRENCH_MONTHS[moment.month - 1]}"
 
 
 def clock(moment: datetime) -> str:
@@ -164,7 +187,7 @@ def french_date(day: date) -> str:
 def week(expression: str, start: datetime | None = None) -> list[tuple[str, list[str]]]:
     """The next seven days from ``start``: (« lundi 1er décembre », [« 9 h – 12 h », …]).
 
-    Empty list of spans means closed that day.
+    Empty list of spans means closed that day; a day whose hours are unknown says so.
     """
     begin = paris_now(start).replace(hour=0, minute=0, second=0, microsecond=0)
     oh = parse(expression)
@@ -173,11 +196,15 @@ def week(expression: str, start: datetime | None = None) -> list[tuple[str, list
         day_start = (begin + timedelta(days=offset)).replace(tzinfo=PARIS)
         day_end = day_start + timedelta(days=1)
         spans = []
-        for lo, hi, state, _c in oh.intervals(day_start, day_end):
+        for lo, hi, state, comment in oh.intervals(day_start, day_end):
+            lo_p, hi_p = lo.astimezone(PARIS), hi.astimezone(PARIS)
             if state == State.OPEN:
-                lo_p, hi_p = lo.astimezone(PARIS), hi.astimezone(PARIS)
                 end = "24 h" if hi_p >= day_end else clock(hi_p)
                 spans.append(f"{clock(lo_p)} – {end}")
+            elif state == State.UNKNOWN:
+                spans.append(
+                    f"{comment} (heures non précisées)" if comment else "heures non précisées"
+                )
         number = "1er" if day_start.day == 1 else str(day_start.day)
         month = FRENCH_MONTHS[day_start.month - 1]
         days.append((f"{FRENCH_DAYS[day_start.weekday()]} {number} {month}", spans))
@@ -216,7 +243,10 @@ def from_source(value: Any, lenient: bool = False) -> Hours:
                 return Hours(None, value.strip()[:MAX_LENGTH], HoursOrigin.TEXT)
             raise
     if isinstance(value, dict) and "permanences_delegues" in value:
-        return Hours(None, _permanences_text(value["permanences_delegues"]), HoursOrigin.TEXT)
+        entries = value["permanences_delegues"]
+        text = _permanences_text(entries)
+        osm = _permanences_osm(entries)
+        return Hours(osm, text, HoursOrigin.CONVERTED if osm else HoursOrigin.TEXT)
     if isinstance(value, dict):
         return _from_day_dict(value)
     raise Invalid(f"horaires dans un format inconnu : {str(value)[:80]!r}")
@@ -260,3 +290,47 @@ def _permanences_text(entries: Any) -> str | None:
     if not parts:
         return None
     return ("Permanences des délégué·es : " + " ; ".join(parts))[:MAX_LENGTH]
+
+
+_OSM_DAY_UPPER = {day.upper(): code for day, code in OSM_DAYS.items()}
+_ORDINAL = re.compile(r"(\d)\s*(?:e|er|ère|ème)\b", re.IGNORECASE)
+
+
+def _permanences_osm(entries: Any) -> str | None:
+    """Office days of the Défenseur des droits' delegates as OSM rules with state ``unknown``
+    (the day is known, the hours are not: « journée » gives none), e.g. « 2e JEUDI /
+    JOURNEE » → ``Th[2] unknown "permanence, journée"``. None when any entry is not in a
+    recognised form (the text is kept anyway)."""
+    if not isinstance(entries, list) or not entries:
+        return None
+    rules: list[str] = []
+    for entry in entries:
+        rule = _permanence_rule(entry) if isinstance(entry, dict) else None
+        if rule is None:
+            return None
+        rules.append(rule)
+    expression = "; ".join(rules)
+    try:
+        return check(expression)
+    except Invalid:
+        return None
+
+
+def _permanence_rule(entry: dict[str, Any]) -> str | None:
+    jour = str(entry.get("jour") or "").strip().upper()
+    moment = _MOMENTS.get(str(entry.get("moment") or "").strip().upper())
+    words = jour.replace("-", " ").split()
+    if not words or words[-1] not in _OSM_DAY_UPPER or moment is None:
+        return None
+    day = _OSM_DAY_UPPER[words[-1]]
+    head = " ".join(words[:-1])
+    negated = head.startswith("SAUF")
+    ordinals = [int(n) for n in _ORDINAL.findall(head)]
+    rest = _ORDINAL.sub("", head.removeprefix("SAUF")).replace("ET", "").replace(",", "")
+    if rest.strip() or any(not 1 <= n <= 5 for n in ordinals):
+        return None
+    comment = f'"permanence, {moment}"'
+    selector = f"{day}[{','.join(map(str, ordinals))}]" if ordinals else day
+    if negated:
+        return f"{day} unknown {comment}; {selector} off" if ordinals else None
+    return f"{selector} unknown {comment}"

@@ -104,7 +104,8 @@ def actors_map(
     if reference is not None:
         ref = (reference[0], reference[1], reference[0], reference[1])
         fit = ref if fit is None else _union(fit, ref)
-    m = base_map(title, _pad(fit) if fit else fallback_bounds, tiles, height=height)
+    # base_map puts the title into <title> unescaped: it may hold an actor's name.
+    m = base_map(html.escape(title), _pad(fit) if fit else fallback_bounds, tiles, height=height)
     layer = folium.FeatureGroup(name="Lieux d'aide")
     used: dict[str, tuple[str, str, str]] = {}
     for feature in points:
