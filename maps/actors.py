@@ -58,7 +58,8 @@ def popup_html(props: dict[str, Any], detail_prefix: str = "/aide/lieux/") -> st
         lines.append(e(str(props["distance_label"])))
     opening = (props.get("opening") or {}).get("label")
     if opening:
-        lines.append(f"<em>{e(str(opening).capitalize())}</em>")
+        text = str(opening)
+        lines.append(f"<em>{e(text[:1].upper() + text[1:])}</em>")
     address = " ".join(str(props[k]) for k in ("adresse", "code_postal", "commune") if props.get(k))
     if address:
         lines.append(e(address))
@@ -118,6 +119,8 @@ def actors_map(
             icon=folium.Icon(icon=icon, prefix="fa", color=colour),
             tooltip=html.escape(str(props.get("nom", ""))),
             popup=folium.Popup(popup_html(props), max_width=320),
+            # accessible name of the marker (a DOM property; folium emits it as safe JSON)
+            title=f"{props.get('nom', '')} ({label})",
         ).add_to(layer)
     layer.add_to(m)
     if reference is not None:

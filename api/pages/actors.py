@@ -33,6 +33,7 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+TEMPLATES.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 Text = Annotated[str | None, Query(max_length=100)]
 
 
@@ -202,16 +203,17 @@ def map_page(
     the list (no table then: the list is the alternative)."""
     tiles = Tiles(settings.tile_url) if settings.tile_url else None
     bounds = territory.get(conn, settings.territory).bounds
+    height = "100vh" if cadre else "75vh"
     if lieu is not None:
         feature = finder.one(conn, lieu, finder.viewer_for(principal))
-        page = actors_map([feature], tiles, feature["properties"]["nom"], None, bounds, not cadre)
+        title = feature["properties"]["nom"]
+        page = actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
         return HTMLResponse(page)
     found, _problem = _find(conn, settings, principal, form)
     place = found.place
     reference = None
     if place is not None and place.lon is not None and place.lat is not None:
         reference = (place.lon, place.lat, place.label)
-    height = "100vh" if cadre else "75vh"
     title = f"Lieux d'aide {place.label}" if place else "Lieux d'aide"
     return HTMLResponse(
         actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)

@@ -63,6 +63,13 @@ def actors_settings(actors_db_url: str) -> Settings:
 
 
 @pytest.fixture
+def settings(actors_settings: Settings) -> Settings:
+    """In this directory the app (``client``, ``live_server``, ``page``) runs on the clone
+    holding the imported actors."""
+    return actors_settings
+
+
+@pytest.fixture
 def actors_client(actors_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(actors_settings)) as c:
         yield c
