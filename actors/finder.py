@@ -119,15 +119,38 @@ def _nearest_features(
     radius_m: float | None,
     moment: datetime,
 ) -> list[dict[str, Any]]:
-    """KNN candidates, enriched; with ``open_now`` the scan widens until enough are open."""
-    asked = limit + EXTRA_CANDIDATES if not crit.open_now else max(4 * limit, 40)
+    """KNN candidates, enriched. With ``open_now``, the hours of ever more candidates are
+    checked first (a light query), then the open ones are fetched in full."""
+    filters = crit.filters()
+    asked = limit + EXTRA_CANDIDATES
+    if crit.open_now:
+        ids = _open_ids(conn, lon, lat, crit, viewer, limit, radius_m, moment)
+        filters, asked = crit.filters(ids=tuple(ids)), len(ids)
+        if not ids:
+            return []
+    rows = search.nearest(conn, lon, lat, filters, viewer, asked, radius_m)
+    for feature in rows:
+        present.enrich(feature, moment)
+    return rows[:limit]
+
+
+def _open_ids(
+    conn: psycopg.Connection[Any],
+    lon: float,
+    lat: float,
+    crit: Criteria,
+    viewer: Viewer,
+    limit: int,
+    radius_m: float | None,
+    moment: datetime,
+) -> list[str]:
+    asked = max(4 * limit, 40)
+    filters = crit.filters(has_hours=True)
     while True:
-        rows = search.nearest(conn, lon, lat, crit.filters(), viewer, asked, radius_m)
-        for feature in rows:
-            present.enrich(feature, moment)
-        kept = [f for f in rows if not crit.open_now or f["properties"]["opening"]["open_now"]]
-        if len(kept) >= limit or len(rows) < asked or asked >= MAX_CANDIDATES:
-            return kept[:limit]
+        rows = search.nearest_hours(conn, lon, lat, filters, viewer, asked, radius_m)
+        open_ids = [r["id"] for r in rows if present.opening(r, moment)["open_now"]]
+        if len(open_ids) >= limit or len(rows) < asked or asked >= MAX_CANDIDATES:
+            return open_ids[:limit]
         asked = min(asked * 4, MAX_CANDIDATES)
 
 
