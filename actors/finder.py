@@ -23,7 +23,8 @@ MAX_LIMIT = 50
 MAX_LIST = 200
 MAX_RADIUS_M = 100_000
 MAX_NEAR_QPV_M = 5_000
-MAX_CANDIDATES = 2_000
+MAX_CANDIDATES = 1_000
+"""« Open now » looks at most at this many nearest places with hours (then says fewer)."""
 EXTRA_CANDIDATES = 10
 """Asked beyond ``limit`` from the KNN scan (sphere) before the exact re-sort (spheroid)."""
 

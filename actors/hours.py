@@ -119,7 +119,12 @@ def opening(expression: str | None, at: datetime | None = None, has_text: bool =
     if not expression:
         label = "horaires à vérifier (voir le détail)" if has_text else "horaires non renseignés"
         return Opening("unknown", label)
-    moment = paris_now(at)
+    return _opening_at(expression, paris_now(at).replace(second=0, microsecond=0))
+
+
+@lru_cache(maxsize=16_384)
+def _opening_at(expression: str, moment: datetime) -> Opening:
+    """Cached per expression and minute: many places share the same hours."""
     try:
         oh = parse(expression)
         state, _comment = oh.state(moment)

@@ -92,7 +92,7 @@ def free_port() -> int:
 
 def prepare(url: str, synthetic: int) -> int:
     """Migrations + QPV (as ``serve``), the real actors, synthetic ones; returns the count."""
-    runtime.prepare(Settings(database_url=url), url)
+    runtime.prepare(Settings.from_env({**os.environ, "DATABASE_URL": url}), url)
     with connect(url, autocommit=True) as conn:
         summary = import_file(
             conn, ROOT.parent / "shared" / "data" / "actors" / "actors_dep44.geojson"
@@ -161,7 +161,16 @@ def run_wrk(base: str, seconds: int, connections: int) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, base],
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            f.name,
+            base,
+        ],
         capture_output=True,
         text=True,
         check=True,

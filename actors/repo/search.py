@@ -147,20 +147,17 @@ def nearest_hours(
     candidates: int,
     radius_m: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Like :func:`nearest` but only what « open now » needs (id, hours, closure), nearest
-    first: cheap enough to scan many candidates."""
+    """Like :func:`nearest` but only what « open now » needs (id, hours, closure), in KNN
+    order (sphere; the full query re-sorts exactly): cheap enough to scan many candidates."""
     query = f"""
-        SELECT id::text, horaires_accueil, hours_text, status, closed_from, closed_until
-        FROM (
-            SELECT a.*, ST_Distance(a.geom::geography, {POINT}) AS d
-            FROM actor a
-            WHERE {WHERE}
-              AND (%(radius)s::float8 IS NULL
-                   OR ST_DWithin(a.geom::geography, {POINT}, %(radius)s::float8))
-            ORDER BY a.geom::geography <-> {POINT}
-            LIMIT %(k)s
-        ) c
-        ORDER BY d, id
+        SELECT a.id::text, a.horaires_accueil, a.hours_text, a.status, a.closed_from,
+               a.closed_until
+        FROM actor a
+        WHERE {WHERE}
+          AND (%(radius)s::float8 IS NULL
+               OR ST_DWithin(a.geom::geography, {POINT}, %(radius)s::float8))
+        ORDER BY a.geom::geography <-> {POINT}
+        LIMIT %(k)s
     """
     params = _params(filters, viewer, lon=lon, lat=lat, radius=radius_m, k=candidates)
     names = ("id", "horaires_accueil", "hours_text", "status", "closed_from", "closed_until")
