@@ -45,11 +45,12 @@ from geo.localdb import LocalCluster  # noqa: E402
 from geo.postgis import connect  # noqa: E402
 
 ENVELOPE = (-1.82, 47.09, -1.36, 47.35)  # inside the nantes-metropole territory
-QUERIES = (
-    "limit=10",
-    "limit=3&domain=emploi&discrimination=true",
-    "limit=5&open_now=true",
-)
+MIX = {
+    "plain": "limit=10",
+    "discrimination": "limit=3&domain=emploi&discrimination=true",
+    "open_now": "limit=5&open_now=true",
+}
+QUERIES = tuple(MIX.values())
 LUA = r"""
 local queries = {%(queries)s}
 setup = function(thread) thread:set("seed", math.random(1, 1000000000)) end
@@ -150,9 +151,11 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("uvicorn did not start")
 
 
-def run_wrk(base: str, seconds: int, connections: int) -> dict[str, float]:
+def run_wrk(
+    base: str, seconds: int, connections: int, queries: tuple[str, ...] = QUERIES
+) -> dict[str, float]:
     script = LUA % {
-        "queries": ", ".join(f'"{q}"' for q in QUERIES),
+        "queries": ", ".join(f'"{q}"' for q in queries),
         "x0": ENVELOPE[0],
         "y0": ENVELOPE[1],
         "x1": ENVELOPE[2],
@@ -189,7 +192,9 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_python(base: str, seconds: int, connections: int) -> dict[str, float]:
+def run_python(
+    base: str, seconds: int, connections: int, queries: tuple[str, ...] = QUERIES
+) -> dict[str, float]:
     """Fallback client: ``connections`` threads with keep-alive, for ``seconds``."""
     import random
 
@@ -206,7 +211,7 @@ def run_python(base: str, seconds: int, connections: int) -> dict[str, float]:
                 lat = rng.uniform(ENVELOPE[1], ENVELOPE[3])
                 t0 = time.perf_counter()
                 r = client.get(
-                    f"/api/actors/nearest?lon={lon:.6f}&lat={lat:.6f}&{rng.choice(QUERIES)}"
+                    f"/api/actors/nearest?lon={lon:.6f}&lat={lat:.6f}&{rng.choice(queries)}"
                 )
                 dt = (time.perf_counter() - t0) * 1000
                 with lock:
@@ -241,11 +246,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument(
+        "--queries",
+        nargs="+",
+        choices=sorted(MIX),
+        default=sorted(MIX),
+        help="which requests to draw from (default: the three, equally)",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.node()} — {platform.platform()}, {os.cpu_count()} CPU, "
         f"Python {platform.python_version()}; client: {'wrk' if shutil.which('wrk') else 'python'}"
     )
+    print(f"queries: {', '.join(args.queries)}; « open now » evaluated at the time of the run")
     root = Path(tempfile.mkdtemp(prefix="cartegalite-bench-actors-"))
     root.chmod(0o755)
     cluster = LocalCluster(root=root, port=free_port(), fast=True)
@@ -266,7 +279,8 @@ def main() -> None:
                     check_answers(base)
                     runner = run_wrk if shutil.which("wrk") else run_python
                     for connections in args.connections:
-                        result = runner(base, args.seconds, connections)
+                        queries = tuple(MIX[q] for q in args.queries)
+                        result = runner(base, args.seconds, connections, queries)
                         rows.append((total, workers, connections, in_db, result))
                         print(
                             f"{total:>7} actors, {workers} worker(s), {connections} connection(s):"
