@@ -204,19 +204,23 @@ def listing(
     code = commune.strip().upper() if commune else ""
     key = code if re.fullmatch(r"\d{5}|2[AB]\d{3}", code) else folding.commune_key(commune)
     filters = crit.filters(commune=key or None, tsquery=folding.tsquery(q), status=status)
+    whole = qpv is not None or crit.open_now  # filtered or ordered here, then paged
     if qpv is not None:
         if not 0 <= near_m <= MAX_NEAR_QPV_M:
             raise Invalid(f"near_m doit être entre 0 et {MAX_NEAR_QPV_M} m (reçu : {near_m})")
         if review.quartier_point(conn, qpv[0], qpv[1]) is None:
             raise NotFound(f"quartier prioritaire inconnu : {qpv[0]} (génération {qpv[1]})")
-        features = search.near_qpv(conn, qpv[0], qpv[1], near_m, filters, viewer, MAX_LIST)
-        total, features = len(features), features[offset : offset + limit]
+        features = search.near_qpv(conn, qpv[0], qpv[1], near_m, filters, viewer, MAX_CANDIDATES)
+    elif whole:
+        features = search.search(conn, filters, viewer, MAX_CANDIDATES)[1]
     else:
         total, features = search.search(conn, filters, viewer, limit, offset)
     for feature in features:
         present.enrich(feature, moment)
-    if crit.open_now:
-        features = [f for f in features if f["properties"]["opening"]["open_now"]]
+    if whole:
+        if crit.open_now:
+            features = [f for f in features if f["properties"]["opening"]["open_now"]]
+        total, features = len(features), features[offset : offset + limit]
     query = {"commune": commune, "q": q, "limit": limit, "offset": offset}
     out = _collection(features, crit, moment, helplines_file, **query)
     out["numberMatched"] = total

@@ -303,3 +303,12 @@ def _loggable(record: dict[str, Any]) -> dict[str, Any]:
 
 def _short(value: Any) -> str | None:
     return None if value is None else str(value)[:120]
+
+
+def import_if_empty(conn: psycopg.Connection[Any], path: Path | None) -> ImportSummary | None:
+    """Import ``path`` when the directory holds no actor yet (for ``cartegalite serve``);
+    None when there is nothing to do or no file."""
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM actor)").fetchone()
+    if (row and row[0]) or path is None or not Path(path).is_file():
+        return None
+    return import_file(conn, path, ImportOptions(by_login="serve"))

@@ -174,3 +174,11 @@ def test_a_partner_embeds_the_widget(page: Any) -> None:
     link = widget.locator("ol.lieux > li a").first
     assert link.get_attribute("target") == "_blank"
     assert page.log.errors == [] and page.log.external == []
+
+
+def test_widget_and_snippet_pages_pass_axe(page: Any) -> None:
+    for path in ("/aide/widget?besoin=discrimination&quartier=QP044005", "/aide/integrer"):
+        page.goto(page.base_url + path)
+        violations = axe_everywhere(page)
+        assert violations == [], (path, [v["id"] for v in violations])
+    assert page.log.errors == []

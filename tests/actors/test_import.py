@@ -198,3 +198,12 @@ def test_data_inclusion_export_reimports_identically(
             ):
                 assert getattr(copy, name) == getattr(actor, name), name
             assert abs(copy.lon - actor.lon) < 1e-9 and abs(copy.lat - actor.lat) < 1e-9
+
+
+def test_import_if_empty_only_fills_an_empty_directory(
+    conn: psycopg.Connection[Any], actors_conn: psycopg.Connection[Any], actors_file: Path
+) -> None:
+    assert importer.import_if_empty(actors_conn, actors_file) is None
+    assert importer.import_if_empty(conn, None) is None
+    summary = importer.import_if_empty(conn, actors_file)
+    assert summary is not None and summary.inserted == count(conn) == 99

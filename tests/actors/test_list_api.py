@@ -111,3 +111,14 @@ def test_staff_routes_need_a_role(actors_client: TestClient) -> None:
     assert actors_client.get("/api/actors/campaign").status_code == 401
     assert actors_client.get("/api/actors/duplicates").status_code == 401
     assert actors_client.get("/api/actors/campaign", headers=ADMIN).status_code == 200
+
+
+def test_open_now_in_lists_counts_only_open_places(actors_client: TestClient) -> None:
+    at = "2026-12-07T10:30:00"
+    everything = actors_client.get(f"/api/actors?commune=44109&limit=200&at={at}").json()
+    open_now = actors_client.get(f"/api/actors?commune=44109&open_now=true&at={at}").json()
+    expected = [f["id"] for f in everything["features"] if f["properties"]["opening"]["open_now"]]
+    assert open_now["numberMatched"] == len(expected) > 0
+    assert [f["id"] for f in open_now["features"]] == expected
+    night = actors_client.get("/api/actors?commune=44109&open_now=true&at=2026-12-07T23:30").json()
+    assert night["numberMatched"] == 0
