@@ -83,7 +83,13 @@ def find(
         )
     except Invalid as exc:
         result.problem = exc.message
+        if result.place is not None and result.place.mode == "position":
+            result.problem = (
+                "Votre position semble hors de la zone couverte par ce service : choisissez "
+                f"un quartier ou une commune. ({exc.message})"
+            )
         result.features = []
+        result.place = None
     return result
 
 

@@ -76,3 +76,9 @@ def test_widget_and_snippet(actors_client: TestClient) -> None:
     embed = actors_client.get("/aide/integrer").text
     assert "&lt;iframe src=&#34;http://testserver/aide/widget&#34;" in embed
     assert 'title="Aperçu' in embed
+
+
+def test_a_position_outside_the_territory_is_explained(actors_client: TestClient) -> None:
+    page = actors_client.get("/aide?lon=2.35&lat=48.85").text
+    assert "hors de la zone couverte par ce service" in page
+    assert '<li class="lieu">' not in page
