@@ -107,22 +107,8 @@ def actors_map(
         fit = ref if fit is None else _union(fit, ref)
     # base_map puts the title into <title> unescaped: it may hold an actor's name.
     m = base_map(html.escape(title), _pad(fit) if fit else fallback_bounds, tiles, height=height)
-    layer = folium.FeatureGroup(name="Lieux d'aide")
-    used: dict[str, tuple[str, str, str]] = {}
-    for feature in points:
-        props = feature.get("properties") or {}
-        icon, colour, label = category(props)
-        used[label] = (icon, colour, label)
-        lon, lat = feature["geometry"]["coordinates"][:2]
-        folium.Marker(
-            location=[lat, lon],
-            icon=folium.Icon(icon=icon, prefix="fa", color=colour),
-            tooltip=html.escape(str(props.get("nom", ""))),
-            popup=folium.Popup(popup_html(props), max_width=320),
-            # accessible name of the marker (a DOM property; folium emits it as safe JSON)
-            title=f"{props.get('nom', '')} ({label})",
-        ).add_to(layer)
-    layer.add_to(m)
+    used = _markers(points)
+    used.add_to(m)
     if reference is not None:
         folium.CircleMarker(
             location=[reference[1], reference[0]],
@@ -136,7 +122,7 @@ def actors_map(
         ).add_to(m)
     entries = [
         (f"background:{_CSS_COLOURS.get(c, c)};border-radius:50%", f"{lab} (icône {i})")
-        for i, c, lab in used.values()
+        for i, c, lab in used.categories.values()
     ]
     if reference is not None:
         entries.append(("background:#ffeb3b;border:3px solid #000;border-radius:50%", "Départ"))
@@ -144,6 +130,30 @@ def actors_map(
     if with_table:
         add_table(m, title, ["Lieu", "Distance", "Ouverture", "Téléphone"], _rows(points))
     return render_html(m)
+
+
+class _Markers(folium.FeatureGroup):
+    categories: dict[str, tuple[str, str, str]]
+
+
+def _markers(points: Sequence[dict[str, Any]]) -> _Markers:
+    """One marker per place; ``categories`` keeps the kinds met (for the legend)."""
+    layer = _Markers(name="Lieux d'aide")
+    layer.categories = {}
+    for feature in points:
+        props = feature.get("properties") or {}
+        icon, colour, label = category(props)
+        layer.categories[label] = (icon, colour, label)
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        folium.Marker(
+            location=[lat, lon],
+            icon=folium.Icon(icon=icon, prefix="fa", color=colour),
+            tooltip=html.escape(str(props.get("nom", ""))),
+            popup=folium.Popup(popup_html(props), max_width=320),
+            # accessible name of the marker (a DOM property; folium emits it as safe JSON)
+            title=f"{props.get('nom', '')} ({label})",
+        ).add_to(layer)
+    return layer
 
 
 _CSS_COLOURS = {
