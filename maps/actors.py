@@ -26,6 +26,19 @@ DOMAIN_ICONS: dict[str, tuple[str, str, str]] = {
     "espace_public": ("tree", "gray", "Espace public"),
 }
 OTHER = ("circle-info", "lightgray", "Autre lieu d'aide")
+ICON_NAMES = {
+    "scale-balanced": "balance",
+    "briefcase": "mallette",
+    "house": "maison",
+    "graduation-cap": "toque",
+    "heart-pulse": "cœur",
+    "cart-shopping": "chariot",
+    "landmark": "bâtiment public",
+    "gavel": "marteau",
+    "tree": "arbre",
+    "circle-info": "i",
+}
+"""French names of the icons, said in the legend (the colour is never the only clue)."""
 _TEL = re.compile(r"^(\+[1-9]\d{4,14}|[13]\d{3})$")
 _ID = re.compile(r"^[0-9a-f-]{36}$")
 
@@ -121,7 +134,10 @@ def actors_map(
             tooltip=html.escape(reference[2]),
         ).add_to(m)
     entries = [
-        (f"background:{_CSS_COLOURS.get(c, c)};border-radius:50%", f"{lab} (icône {i})")
+        (
+            f"background:{_CSS_COLOURS.get(c, c)};border-radius:50%",
+            f"{lab} (icône {ICON_NAMES.get(i, i)})",
+        )
         for i, c, lab in used.categories.values()
     ]
     if reference is not None:
