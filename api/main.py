@@ -15,9 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
+from api.pages import actors as actor_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import surveys as survey_pages
+from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import health, observations, ogc, plan, public, qpv, users, walks
 from api.settings import Settings
@@ -49,9 +51,11 @@ ROUTERS = [
     ogc.router,
     exhibitions_routes.schools,
     exhibitions_routes.router,
+    actor_routes.router,
     maps.router,
     exhibitions_pages.router,
     survey_pages.router,
+    actor_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

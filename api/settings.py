@@ -70,6 +70,11 @@ class Settings:
     """Observations enter the public counts this many days after they were made."""
     clock_skew_s: int = 300
     """How far in the future an observation's ``observed_at`` may be (phone clocks drift)."""
+    # --- actors (support-actor directory, issue 4) ---
+    helplines_file: Path | None = None
+    """Help lines shown to residents (``actors/helplines.toml`` when None)."""
+    actors_source: Path | None = None
+    """File ``cartegalite actors import`` reads when no path is given."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +119,14 @@ class Settings:
                 env, "CARTEGALITE_PUBLIC_DELAY_DAYS", cls.public_delay_days, 0, 365
             ),
             clock_skew_s=_int(env, "CARTEGALITE_CLOCK_SKEW_S", cls.clock_skew_s, 0, 3600),
+            # --- actors (issue 4) ---
+            helplines_file=(
+                Path(env["CARTEGALITE_HELPLINES"]) if env.get("CARTEGALITE_HELPLINES") else None
+            ),
+            actors_source=Path(
+                env.get("CARTEGALITE_ACTORS_SOURCE")
+                or PROJECT_ROOT.parent / "shared" / "data" / "actors" / "actors_dep44.geojson"
+            ),
         )
         settings.check()
         return settings
