@@ -75,6 +75,9 @@ class Settings:
     """Help lines shown to residents (``actors/helplines.toml`` when None)."""
     actors_source: Path | None = None
     """File ``cartegalite actors import`` reads when no path is given."""
+    # --- schools (imported by serve when the database has none) ---
+    schools_source: Path | None = None
+    """Schools file imported by ``serve`` into an empty database."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -126,6 +129,10 @@ class Settings:
             actors_source=Path(
                 env.get("CARTEGALITE_ACTORS_SOURCE")
                 or PROJECT_ROOT.parent / "shared" / "data" / "actors" / "actors_dep44.geojson"
+            ),
+            schools_source=Path(
+                env.get("CARTEGALITE_SCHOOLS_SOURCE")
+                or PROJECT_ROOT.parent / "shared" / "data" / "schools" / "colleges_dep44.geojson"
             ),
         )
         settings.check()
