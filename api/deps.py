@@ -16,11 +16,11 @@ from api.settings import Settings
 from geo.errors import Forbidden, Invalid, Unauthenticated
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_pool(request: Request) -> ConnectionPool:
+async def get_pool(request: Request) -> ConnectionPool:
     return request.app.state.pool
 
 
@@ -54,7 +54,7 @@ def get_principal(
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]
 
 
-def get_current(principal: MaybePrincipal) -> Principal:
+async def get_current(principal: MaybePrincipal) -> Principal:
     if principal is None:
         raise Unauthenticated("authentification requise (en-tête Authorization: Bearer …)")
     return principal
@@ -66,7 +66,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_current)]
 def require(*roles: Role) -> Any:
     """Dependency factory: the caller must hold one of ``roles``."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.has_role(*roles):
             raise Forbidden("action réservée aux rôles : " + ", ".join(r.value for r in roles))
         return principal
@@ -80,7 +80,7 @@ StaffPrincipal = Annotated[
 ]
 
 
-def lon_lat(
+async def lon_lat(
     lon: Annotated[float, Query(description="Longitude WGS84 (degrés)", allow_inf_nan=False)],
     lat: Annotated[float, Query(description="Latitude WGS84 (degrés)", allow_inf_nan=False)],
 ) -> tuple[float, float]:

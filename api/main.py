@@ -15,8 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
+from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
-from api.routes import health, qpv, users
+from api.pages import surveys as survey_pages
+from api.routes import exhibitions as exhibitions_routes
+from api.routes import health, observations, ogc, plan, public, qpv, users, walks
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -37,9 +40,18 @@ Les réponses d'erreur sont toujours `{"detail": "<message en français>"}`.
 
 ROUTERS = [
     health.router,
+    walks.router,
+    observations.router,
+    plan.router,
+    public.router,
     qpv.router,
     users.router,
+    ogc.router,
+    exhibitions_routes.schools,
+    exhibitions_routes.router,
     maps.router,
+    exhibitions_pages.router,
+    survey_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

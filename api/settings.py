@@ -49,14 +49,27 @@ class Settings:
     pg_port: int = 54329
     qpv_source: Path | None = None
     max_body_bytes: int = 2 * 1024 * 1024
-    body_limit_overrides: tuple[tuple[str, int], ...] = ()
-    """(path regex, bytes) pairs for routes that need another limit (photo uploads)."""
+    body_limit_overrides: tuple[tuple[str, int], ...] = (
+        (r"^/api/observations/[^/]+/photos$", 25 * 1024 * 1024),
+        (r"^/api/observations/batch$", 8 * 1024 * 1024),
+    )
+    """(path regex, bytes) pairs for routes that need another limit (photo uploads, batches)."""
     pool_min: int = 1
     pool_max: int = 10
     db_timeout_s: float = 5.0
     statement_timeout_ms: int = 15_000
     workers: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    # --- exhibitions ---
+    exhibitions_qpv_distance_m: int = 500
+    """A school within this distance (metres) of a QPV boundary counts as near that QPV."""
+    # --- surveys: walks, observations, public aggregates ---
+    public_min_count: int = 5
+    """k: a public grid cell is shown only with at least this many observations."""
+    public_delay_days: int = 7
+    """Observations enter the public counts this many days after they were made."""
+    clock_skew_s: int = 300
+    """How far in the future an observation's ``observed_at`` may be (phone clocks drift)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +98,22 @@ class Settings:
             ),
             pool_max=_int(env, "CARTEGALITE_POOL_MAX", cls.pool_max, 1, 200),
             workers=_int(env, "WEB_CONCURRENCY", cls.workers, 1, 64),
+            # --- exhibitions ---
+            exhibitions_qpv_distance_m=_int(
+                env,
+                "CARTEGALITE_EXHIBITIONS_QPV_DISTANCE_M",
+                cls.exhibitions_qpv_distance_m,
+                0,
+                5000,
+            ),
+            # --- surveys ---
+            public_min_count=_int(
+                env, "CARTEGALITE_PUBLIC_MIN_COUNT", cls.public_min_count, 2, 1000
+            ),
+            public_delay_days=_int(
+                env, "CARTEGALITE_PUBLIC_DELAY_DAYS", cls.public_delay_days, 0, 365
+            ),
+            clock_skew_s=_int(env, "CARTEGALITE_CLOCK_SKEW_S", cls.clock_skew_s, 0, 3600),
         )
         settings.check()
         return settings

@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
 from cli import runtime
+from cli import schools as schools_cli
+from cli import surveys as surveys_cli
 from geo import qpv
 from geo.errors import DomainError
 from geo.localdb import ClusterError
@@ -28,6 +30,8 @@ db_app = typer.Typer(
 qpv_app = typer.Typer(help="Périmètres des quartiers prioritaires (QPV).")
 app.add_typer(db_app, name="db")
 app.add_typer(qpv_app, name="qpv")
+app.add_typer(schools_cli.app, name="schools")
+app.add_typer(surveys_cli.app, name="surveys")
 
 out = Console()
 err = Console(stderr=True)

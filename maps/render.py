@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -81,35 +82,56 @@ def geojson_bounds(collections: Iterable[dict[str, Any]]) -> Bounds | None:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-_LEGEND = """
-{% macro html(this, kwargs) %}
-<section class="cg-legend" role="region" aria-label="Légende"
-  style="position:absolute;z-index:1000;bottom:28px;right:10px;background:#fff;padding:8px 12px;
-  border:1px solid #555;border-radius:4px;font:14px/1.4 system-ui,sans-serif;max-width:300px">
-  <h2 style="font-size:15px;margin:0 0 4px">{{ this.title }}</h2>
-  <ul style="list-style:none;margin:0;padding:0">
-  {% for swatch, label in this.entries %}
-    <li><span aria-hidden="true" style="display:inline-block;width:14px;height:14px;
-      margin-right:6px;vertical-align:middle;{{ swatch }}"></span>{{ label }}</li>
-  {% endfor %}
-  </ul>
-</section>
+_LEGEND_JS = """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+    var box = L.DomUtil.create("section", "cg-legend");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Légende");
+    box.style.cssText = "background:#fff;padding:8px 12px;border:1px solid #555;" +
+        "border-radius:4px;font:14px/1.4 system-ui,sans-serif;max-width:300px";
+    box.innerHTML = {{ this.markup_json }};
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
 
 
 class Legend(MacroElement):
-    """A fixed legend box; ``entries`` are (inline CSS of the swatch, French label)."""
+    """A legend box, as a Leaflet control inside the map (bottom right); ``entries`` are
+    (inline CSS of the swatch, French label). Text is escaped."""
 
-    _template = Template(_LEGEND)
+    _template = Template(_LEGEND_JS)
 
     def __init__(self, title: str, entries: Sequence[tuple[str, str]]) -> None:
         super().__init__()
         self._name = "Legend"
-        self.title = html.escape(title)
-        self.entries = [
-            (html.escape(css, quote=True), html.escape(label)) for css, label in entries
-        ]
+        items = "".join(
+            '<li><span aria-hidden="true" style="display:inline-block;width:14px;height:14px;'
+            f'margin-right:6px;vertical-align:middle;{html.escape(css, quote=True)}"></span>'
+            f"{html.escape(label)}</li>"
+            for css, label in entries
+        )
+        markup = (
+            f'<h2 style="font-size:15px;margin:0 0 4px">{html.escape(title)}</h2>'
+            f'<ul style="list-style:none;margin:0;padding:0">{items}</ul>'
+        )
+        # JSON inside a <script>: "</" must not appear literally.
+        self.markup_json = json.dumps(markup, ensure_ascii=False).replace("</", "<\\/")
+
+
+class Below(MacroElement):
+    """Markup placed in the page right after the map (children of the map render after its div)."""
+
+    _template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self._name = "Below"
+        self.markup = markup
 
 
 def add_table(
@@ -137,9 +159,7 @@ def add_table(
         f'<caption style="caption-side:top;font-weight:bold">{html.escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
     )
-    root = m.get_root()
-    assert isinstance(root, Figure)
-    root.html.add_child(Element(markup))
+    Below(markup).add_to(m)
 
 
 def add_heading(m: folium.Map, text: str, note: str | None = None) -> None:

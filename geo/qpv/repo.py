@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from geo.features import FeatureSource
 from geo.qpv.read import QpvFile
 
 
@@ -194,3 +195,33 @@ def carry_contours(
         )
         written += cur.rowcount
     return written
+
+
+def feature_source(generation: int) -> FeatureSource:
+    """The QPV of one generation as an OGC API – Features collection."""
+    return FeatureSource(
+        id=f"qpv-{generation}",
+        title=f"Quartiers prioritaires de la politique de la ville (QPV {generation})",
+        description=(
+            "Périmètres officiels des QPV (ANCT, Licence Ouverte 2.0)"
+            + (
+                "; contours 2015 reportés quand le périmètre 2024 officiel manque"
+                if generation == 2024
+                else ""
+            )
+        ),
+        table="qpv",
+        id_column="code",
+        where=f"generation = {int(generation)}",
+        geometry_type="MultiPolygon",
+        properties=(
+            ("code", "code"),
+            ("name", "name"),
+            ("generation", "generation"),
+            ("communes", "array_to_string(communes, ', ')"),
+            ("insee_codes", "array_to_string(insee_codes, ', ')"),
+            ("population", "population"),
+            ("approximate", "approximate"),
+            ("source", "source"),
+        ),
+    )

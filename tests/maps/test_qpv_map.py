@@ -38,7 +38,9 @@ def test_map_has_layer_legend_table_and_no_external_url(shared_data: Path) -> No
     html = qpv_map(qpv_fc(shared_data), 2015, tiles=None)
     assert '<html lang="fr">' in html
     assert "Quartiers prioritaires (QPV 2015)" in html  # layer name in the layer control
-    assert 'aria-label="Légende"' in html
+    assert 'box.setAttribute("aria-label", "Légende")' in html  # legend control
+    assert "Quartier prioritaire (QPV 2015)" in html
+    assert html.index("</table>") > html.index('class="folium-map"')  # table after the map
     assert html.count("<tr><td>QP0440") == 15
     assert "L.control.scale" in html
     assert URL.findall(html) == []

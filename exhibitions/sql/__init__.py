@@ -1,0 +1,1 @@
+"""SQL text of the exhibitions domain, loaded with importlib.resources."""

@@ -1,0 +1,145 @@
+"""Serve rows of a PostGIS table as GeoJSON features, built in SQL (OGC API – Features core).
+
+A :class:`FeatureSource` names a table (or view), its id and geometry columns and the property
+expressions to expose; :func:`items` returns one page as GeoJSON text with ``numberMatched``.
+Identifiers and expressions come from code (never from requests); values are parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+Bbox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class FeatureSource:
+    """A table exposed as a feature collection.
+
+    Parameters
+    ----------
+    id : str
+        Collection id used in URLs.
+    title, description : str
+        French, shown to users.
+    table : str
+        Table or view name (optionally ``schema.table``).
+    id_column, geom_column : str
+        Feature id and ``geometry(…, 4326)`` column.
+    properties : tuple of (name, SQL expression)
+        What each feature carries; expressions are trusted code constants over the table's columns.
+    where : str
+        Optional trusted SQL condition always applied (e.g. visibility rules).
+    geometry_type : str
+        GeoJSON geometry type, for clients that want it up front.
+    """
+
+    id: str
+    title: str
+    description: str
+    table: str
+    properties: tuple[tuple[str, str], ...]
+    id_column: str = "id"
+    geom_column: str = "geom"
+    where: str = "true"
+    geometry_type: str = "Geometry"
+    order_by: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def _table(self) -> sql.Composable:
+        return sql.Identifier(*self.table.split("."))
+
+    def _props(self) -> sql.Composable:
+        parts = []
+        for name, expr in self.properties:
+            parts.append(sql.SQL("{}, {}").format(sql.Literal(name), sql.SQL(expr)))
+        return sql.SQL("json_build_object({})").format(sql.SQL(", ").join(parts))
+
+
+def _filter(src: FeatureSource, bbox: Bbox | None) -> tuple[sql.Composable, dict[str, Any]]:
+    cond = sql.SQL("({})").format(sql.SQL(src.where))
+    params: dict[str, Any] = {}
+    if bbox is not None:
+        cond = sql.SQL("{} AND {} && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)").format(
+            cond, sql.Identifier(src.geom_column)
+        )
+        params.update(x0=bbox[0], y0=bbox[1], x1=bbox[2], y1=bbox[3])
+    return cond, params
+
+
+def items(
+    conn: psycopg.Connection[Any],
+    src: FeatureSource,
+    bbox: Bbox | None,
+    limit: int,
+    offset: int,
+) -> tuple[str, int, int]:
+    """One page of features as a GeoJSON FeatureCollection (text), with the number matched and
+    the number returned. Features are ordered by id so that pages are stable."""
+    cond, params = _filter(src, bbox)
+    order = sql.SQL(src.order_by) if src.order_by else sql.Identifier(src.id_column)
+    query = sql.SQL(
+        """
+        WITH page AS (
+            SELECT {id} AS fid, {geom} AS g, {props} AS p
+            FROM {table} WHERE {cond}
+            ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
+        )
+        SELECT
+            (SELECT count(*) FROM {table} WHERE {cond}),
+            (SELECT count(*) FROM page),
+            json_build_object(
+                'type', 'FeatureCollection',
+                'features', coalesce((SELECT json_agg(json_build_object(
+                    'type', 'Feature', 'id', fid,
+                    'geometry', ST_AsGeoJSON(g, 6)::json,
+                    'properties', p)) FROM page), '[]'::json))::text
+        """
+    ).format(
+        id=sql.Identifier(src.id_column),
+        geom=sql.Identifier(src.geom_column),
+        props=src._props(),
+        table=src._table(),
+        cond=cond,
+        order=order,
+    )
+    row = conn.execute(query, {**params, "limit": limit, "offset": offset}).fetchone()
+    assert row is not None
+    return str(row[2]), int(row[0]), int(row[1])
+
+
+def item(conn: psycopg.Connection[Any], src: FeatureSource, fid: str) -> str | None:
+    """One feature as GeoJSON text, or None."""
+    cond, _ = _filter(src, None)
+    query = sql.SQL(
+        """
+        SELECT json_build_object('type', 'Feature', 'id', {id},
+            'geometry', ST_AsGeoJSON({geom}, 6)::json, 'properties', {props})::text
+        FROM {table} WHERE {cond} AND {id}::text = %(fid)s
+        """
+    ).format(
+        id=sql.Identifier(src.id_column),
+        geom=sql.Identifier(src.geom_column),
+        props=src._props(),
+        table=src._table(),
+        cond=cond,
+    )
+    row = conn.execute(query, {"fid": fid}).fetchone()
+    return str(row[0]) if row else None
+
+
+def extent(conn: psycopg.Connection[Any], src: FeatureSource) -> Bbox | None:
+    """Bounding box of the collection (None when empty)."""
+    cond, _ = _filter(src, None)
+    query = sql.SQL(
+        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+        "FROM (SELECT ST_Extent({geom}) AS e FROM {table} WHERE {cond}) s"
+    ).format(geom=sql.Identifier(src.geom_column), table=src._table(), cond=cond)
+    row = conn.execute(query).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))

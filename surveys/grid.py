@@ -1,0 +1,106 @@
+"""The observation grid as data (``surveys/grid.toml``): the six principles of the French method
+of the marches exploratoires with their items, the rating scales, and the GUSP categories."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.errors import Invalid
+
+_FILE = Path(__file__).with_name("grid.toml")
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Principle:
+    code: str
+    label: str
+    items: tuple[Entry, ...]
+
+    @property
+    def item_codes(self) -> tuple[str, ...]:
+        """Codes of the principle's items."""
+        return tuple(i.code for i in self.items)
+
+
+@dataclass(frozen=True)
+class Grid:
+    principles: tuple[Principle, ...]
+    categories: tuple[Entry, ...]
+    scales: dict[str, dict[int, str]]
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """Codes of the six principles (the ``theme`` of a walk observation)."""
+        return tuple(p.code for p in self.principles)
+
+    @property
+    def category_codes(self) -> tuple[str, ...]:
+        """Codes of the GUSP categories."""
+        return tuple(c.code for c in self.categories)
+
+    def principle(self, theme: str) -> Principle:
+        """The principle ``theme``, or :class:`Invalid` listing the known ones."""
+        for principle in self.principles:
+            if principle.code == theme:
+                return principle
+        raise Invalid(f"thème inconnu : {theme!r} (thèmes possibles : {', '.join(self.themes)})")
+
+    def check_items(self, theme: str, items: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        """``items`` sorted and de-duplicated when they all belong to ``theme``."""
+        principle = self.principle(theme)
+        for item in items:
+            if item not in principle.item_codes:
+                raise Invalid(
+                    f"élément inconnu pour le thème « {theme} » : {item!r} "
+                    f"(éléments possibles : {', '.join(principle.item_codes)})"
+                )
+        return tuple(sorted(set(items)))
+
+    def check_category(self, category: str) -> str:
+        """``category`` when known; :class:`Invalid` listing the known ones."""
+        if category not in self.category_codes:
+            raise Invalid(
+                f"catégorie GUSP inconnue : {category!r} "
+                f"(catégories possibles : {', '.join(self.category_codes)})"
+            )
+        return category
+
+    def label_of(self, code: str) -> str:
+        """French label of a theme or a GUSP category (the code itself when unknown)."""
+        for principle in self.principles:
+            if principle.code == code:
+                return principle.label
+        for category in self.categories:
+            if category.code == code:
+                return category.label
+        return code
+
+
+@cache
+def grid() -> Grid:
+    """The grid shipped with the project (loaded once, checked)."""
+    raw = tomllib.loads(_FILE.read_text(encoding="utf-8"))
+    principles = tuple(
+        Principle(p["code"], p["label"], tuple(Entry(i["code"], i["label"]) for i in p["items"]))
+        for p in raw["principles"]
+    )
+    categories = tuple(Entry(c["code"], c["label"]) for c in raw["categories"])
+    scales = {
+        name: {int(k): v for k, v in scale.items() if k.isdigit()}
+        for name, scale in raw["scales"].items()
+    }
+    codes = [p.code for p in principles] + [c.code for c in categories]
+    if len(set(p.code for p in principles)) != len(principles) or len(
+        set(c.code for c in categories)
+    ) != len(categories):
+        raise ValueError(f"duplicate code in {_FILE.name}: {codes}")
+    return Grid(principles, categories, scales)

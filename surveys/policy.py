@@ -1,0 +1,175 @@
+"""Who may see and do what in the surveys domain — the one place that decides.
+
+Every service function asks this module before reading or writing; repositories turn a
+:class:`Scope` into a ``WHERE`` clause for lists. Issue #7 (object-level authorization, GDPR)
+hardens the rules here without touching the services.
+
+Rules today:
+
+- admin, planner and moderator see every walk and observation;
+- a facilitator sees and manages the walks they created or facilitate, and the observations of
+  those walks plus the ones they wrote;
+- a participant (walk-scoped token) sees their walk, their own observations and the observations
+  of their walk that moderation published; never another participant's pseudonym;
+- what is not visible is *not found* (404), so ids of other people's data leak nothing; writing
+  to a walk one cannot write to is *forbidden* (403).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from accounts.models import Principal, Role
+from geo.errors import Forbidden, NotFound
+from surveys import states
+from surveys.models import Kind, ObservationRef, WalkRef
+
+_SEE_ALL = (Role.ADMIN, Role.PLANNER, Role.MODERATOR)
+_WRITE_ANY = (Role.ADMIN, Role.PLANNER)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a principal may list; repositories translate it to SQL."""
+
+    everything: bool = False
+    user_id: uuid.UUID | None = None
+    participant_id: uuid.UUID | None = None
+    walk_id: uuid.UUID | None = None
+    published_state: str = "publiee"
+
+
+def scope(principal: Principal) -> Scope:
+    """The listing scope of ``principal``."""
+    if principal.has_role(*_SEE_ALL):
+        return Scope(everything=True)
+    if principal.role is Role.FACILITATOR:
+        return Scope(user_id=principal.user_id)
+    if principal.role is Role.PARTICIPANT:
+        return Scope(participant_id=principal.participant_id, walk_id=principal.walk_id)
+    return Scope()
+
+
+def _leads(principal: Principal, walk: WalkRef) -> bool:
+    return principal.user_id is not None and principal.user_id in (
+        walk.created_by,
+        walk.facilitator_id,
+    )
+
+
+def can_read_walk(principal: Principal, walk: WalkRef) -> bool:
+    """Staff who see everything, the walk's facilitator, its participants."""
+    if principal.has_role(*_SEE_ALL):
+        return True
+    if principal.role is Role.FACILITATOR:
+        return _leads(principal, walk)
+    return principal.role is Role.PARTICIPANT and principal.walk_id == walk.id
+
+
+def check_read_walk(principal: Principal, walk: WalkRef | None) -> WalkRef:
+    """``walk`` when visible to ``principal``; :class:`NotFound` otherwise."""
+    if walk is None or not can_read_walk(principal, walk):
+        raise NotFound("marche introuvable")
+    return walk
+
+
+def can_manage_walk(principal: Principal, walk: WalkRef) -> bool:
+    """Change the walk's lifecycle, see its invite code and participants."""
+    if principal.role is Role.ADMIN:
+        return True
+    return principal.role is Role.FACILITATOR and _leads(principal, walk)
+
+
+def check_manage_walk(principal: Principal, walk: WalkRef) -> None:
+    """:class:`NotFound` when invisible, :class:`Forbidden` when visible only."""
+    check_read_walk(principal, walk)
+    if not can_manage_walk(principal, walk):
+        raise Forbidden("seule l'animatrice ou l'animateur de la marche peut faire cela")
+
+
+def check_create_walk(principal: Principal) -> None:
+    """Facilitators and admins create walks."""
+    if not principal.has_role(Role.FACILITATOR, Role.ADMIN):
+        raise Forbidden("création de marche réservée aux rôles : facilitator, admin")
+
+
+def check_write_observation(principal: Principal, kind: Kind, walk: WalkRef | None) -> None:
+    """May ``principal`` submit an observation of ``kind`` to ``walk`` (None = no walk)?"""
+    if principal.has_role(*_WRITE_ANY):
+        return
+    if principal.role is Role.PARTICIPANT:
+        if walk is not None and walk.id == principal.walk_id:
+            return
+        raise Forbidden("ce jeton ne permet d'écrire que dans sa propre marche")
+    if principal.role is Role.FACILITATOR:
+        if walk is None and kind is Kind.GUSP:
+            return
+        if walk is not None and _leads(principal, walk):
+            return
+        raise Forbidden("cette marche n'est pas animée par ce compte")
+    raise Forbidden("ce rôle ne peut pas saisir d'observation")
+
+
+def is_author(principal: Principal, obs: ObservationRef) -> bool:
+    """True when ``principal`` wrote ``obs``."""
+    if principal.role is Role.PARTICIPANT:
+        return principal.participant_id is not None and obs.participant_id == (
+            principal.participant_id
+        )
+    return principal.user_id is not None and obs.author_user_id == principal.user_id
+
+
+def can_read_observation(principal: Principal, obs: ObservationRef, walk: WalkRef | None) -> bool:
+    """See the module docstring for the rules."""
+    if principal.has_role(*_SEE_ALL) or is_author(principal, obs):
+        return True
+    if principal.role is Role.FACILITATOR:
+        return walk is not None and _leads(principal, walk)
+    if principal.role is Role.PARTICIPANT:
+        published = states.moderation().in_category(obs.moderation, "visible")
+        return published and walk is not None and walk.id == principal.walk_id
+    return False
+
+
+def check_read_observation(
+    principal: Principal, obs: ObservationRef | None, walk: WalkRef | None
+) -> ObservationRef:
+    """``obs`` when visible to ``principal``; :class:`NotFound` otherwise."""
+    if obs is None or not can_read_observation(principal, obs, walk):
+        raise NotFound("observation introuvable")
+    return obs
+
+
+def check_add_photo(principal: Principal, obs: ObservationRef, walk: WalkRef | None) -> None:
+    """Photos are added by the observation's author or by staff who may write to its walk."""
+    check_read_observation(principal, obs, walk)
+    if is_author(principal, obs):
+        return
+    check_write_observation(principal, Kind(obs.kind), walk)
+    if principal.role is Role.PARTICIPANT:
+        raise Forbidden("seule l'autrice ou l'auteur de l'observation peut y ajouter des photos")
+
+
+def check_transition(principal: Principal, obs: ObservationRef, walk: WalkRef | None) -> None:
+    """Scope part of an observation transition (the roles are checked by the state machine)."""
+    check_read_observation(principal, obs, walk)
+    if principal.role is Role.FACILITATOR and not (walk is not None and _leads(principal, walk)):
+        raise Forbidden("cette observation n'appartient pas à une marche animée par ce compte")
+
+
+def sees_authors(principal: Principal) -> bool:
+    """Pseudonyms, exact history and actors are for staff only."""
+    return principal.is_staff
+
+
+def check_plan(principal: Principal) -> None:
+    """Routing rules and the action plan belong to planners (and admins)."""
+    if not principal.has_role(Role.PLANNER, Role.ADMIN):
+        raise Forbidden("action réservée aux rôles : planner, admin")
+
+
+def check_read_plan(principal: Principal) -> None:
+    """The action plan and routing rules are read by staff only."""
+    if not principal.is_staff:
+        raise Forbidden("plan d'action réservé à l'équipe")

@@ -1,0 +1,280 @@
+"""SQL of observations: idempotent insert with QPV attribution, references, JSON views."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import psycopg
+
+from surveys import states
+from surveys.models import ObservationInput, ObservationRef, WalkRef
+from surveys.policy import Scope
+
+_REF = """
+SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
+       o.moderation, o.followup, v.category, v.qpv_codes
+FROM observations o
+JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
+"""
+
+
+def _ref(row: Any) -> ObservationRef:
+    return ObservationRef(
+        id=row[0],
+        kind=row[1],
+        walk_id=row[2],
+        participant_id=row[3],
+        author_user_id=row[4],
+        payload_hash=bytes(row[5]),
+        moderation=row[6],
+        followup=row[7],
+        category=row[8],
+        qpv_codes=tuple(row[9]),
+    )
+
+
+def get_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef | None:
+    """Identity, author and states of an observation, or None."""
+    row = conn.execute(_REF + " WHERE o.id = %s", (obs_id,)).fetchone()
+    return _ref(row) if row else None
+
+
+def lock_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef | None:
+    """The observation, row-locked until the end of the caller's transaction."""
+    row = conn.execute(_REF + " WHERE o.id = %s FOR UPDATE OF o", (obs_id,)).fetchone()
+    return _ref(row) if row else None
+
+
+_INSERT = """
+WITH ins AS (
+    INSERT INTO observations (id, kind, walk_id, participant_id, author_user_id, payload_hash,
+                              followup, demo)
+    VALUES (%(id)s, %(kind)s, %(walk_id)s, %(participant_id)s, %(user_id)s, %(hash)s,
+            %(followup)s, %(demo)s)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id
+), pt AS (
+    SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom
+)
+INSERT INTO observation_versions (observation_id, version, stop_id, geom, observed_at, theme,
+                                  items, rating, feeling, works_well, comment, proposal,
+                                  category, photo_ids, qpv_codes, participant_id, author_user_id)
+SELECT ins.id, 1, %(stop_id)s, pt.geom, %(observed_at)s, %(theme)s, %(items)s, %(rating)s,
+       %(feeling)s, %(works_well)s, %(comment)s, %(proposal)s, %(category)s, %(photo_ids)s,
+       ARRAY(SELECT q.code FROM qpv q WHERE ST_Intersects(q.geom, pt.geom)
+             ORDER BY q.generation, q.code),
+       %(participant_id)s, %(user_id)s
+FROM ins, pt
+"""
+
+
+def insert(
+    conn: psycopg.Connection[Any],
+    obs: ObservationInput,
+    *,
+    walk_id: uuid.UUID | None,
+    payload_hash: bytes,
+    followup: str,
+    participant_id: uuid.UUID | None,
+    user_id: uuid.UUID | None,
+    demo: bool = False,
+) -> bool:
+    """Insert the observation and its version 1 unless the id exists; True when inserted.
+
+    The QPV of every generation containing the point are attributed in the same statement.
+    Concurrent inserts of the same id wait for each other on the primary key; all but one
+    insert nothing (``ON CONFLICT DO NOTHING``).
+    """
+    cur = conn.execute(
+        _INSERT,
+        {
+            "id": obs.id,
+            "kind": obs.kind.value,
+            "walk_id": walk_id,
+            "participant_id": participant_id,
+            "user_id": user_id,
+            "hash": payload_hash,
+            "followup": followup,
+            "demo": demo,
+            "lon": obs.lon,
+            "lat": obs.lat,
+            "stop_id": obs.stop_id,
+            "observed_at": obs.observed_at,
+            "theme": obs.theme,
+            "items": list(obs.items),
+            "rating": obs.rating,
+            "feeling": obs.feeling,
+            "works_well": obs.works_well,
+            "comment": obs.comment,
+            "proposal": obs.proposal,
+            "category": obs.category,
+            "photo_ids": list(obs.photo_ids),
+        },
+    )
+    return cur.rowcount == 1
+
+
+OBS_JSON = """
+json_build_object(
+    'id', c.id, 'kind', c.kind, 'walk_id', c.walk_id, 'stop_id', c.stop_id,
+    'location', ST_AsGeoJSON(c.geom)::json, 'observed_at', c.observed_at,
+    'received_at', c.received_at, 'theme', c.theme, 'items', c.items, 'rating', c.rating,
+    'feeling', c.feeling, 'works_well', c.works_well, 'comment', c.comment,
+    'proposal', c.proposal, 'category', c.category, 'photo_ids', c.photo_ids,
+    'photos', COALESCE((SELECT json_agg(p.id ORDER BY p.received_at, p.id)
+                        FROM observation_photos p WHERE p.observation_id = c.id), '[]'::json),
+    'qpv', COALESCE((SELECT json_agg(json_build_object('code', q.code, 'generation',
+                                     q.generation, 'name', q.name)
+                                     ORDER BY q.generation, q.code)
+                     FROM qpv q WHERE q.code = ANY(c.qpv_codes)), '[]'::json),
+    'moderation', c.moderation, 'followup', c.followup,
+    'responsible_body', c.responsible_body,
+    'followup_reason', (SELECT t.comment FROM observation_transitions t
+                        WHERE t.observation_id = c.id AND t.machine = 'followup'
+                          AND t.to_state = c.followup AND c.followup = ANY(%(reason_states)s)
+                        ORDER BY t.created_at DESC, t.id LIMIT 1),
+    'version', c.version, 'demo', c.demo,
+    'author', CASE WHEN %(staff)s THEN COALESCE(pa.pseudonym, au.login) END,
+    'history', CASE WHEN %(staff)s THEN COALESCE((
+        SELECT json_agg(json_build_object('machine', t.machine, 'action', t.action,
+                        'from', t.from_state, 'to', t.to_state, 'comment', t.comment,
+                        'responsible_body', t.responsible_body, 'by', u.login,
+                        'at', t.created_at) ORDER BY t.created_at, t.id)
+        FROM observation_transitions t JOIN users u ON u.id = t.actor_user_id
+        WHERE t.observation_id = c.id), '[]'::json) END
+)
+"""
+
+_FROM = """
+FROM observation_current c
+LEFT JOIN participants pa ON pa.id = c.participant_id
+LEFT JOIN users au ON au.id = c.author_user_id
+LEFT JOIN walks w ON w.id = c.walk_id
+"""
+
+
+def _reason_states() -> list[str]:
+    """States whose transition comment is shown to the reporter (the closing reason)."""
+    return list(states.followup().states_in("closed"))
+
+
+def observation_json(
+    conn: psycopg.Connection[Any], obs_id: uuid.UUID, staff: bool
+) -> dict[str, Any] | None:
+    """The current version of an observation with QPV, photos and states (authors for staff)."""
+    row = conn.execute(
+        f"SELECT {OBS_JSON} {_FROM} WHERE c.id = %(id)s",
+        {"id": obs_id, "staff": staff, "reason_states": _reason_states()},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def scope_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """SQL condition (on ``c`` = observation_current, ``w`` = walks) mirroring the policy."""
+    if scope.everything:
+        return "TRUE", {}
+    if scope.user_id is not None:
+        return (
+            "(w.created_by = %(su)s OR w.facilitator_id = %(su)s OR c.author_user_id = %(su)s)",
+            {"su": scope.user_id},
+        )
+    if scope.participant_id is not None:
+        return (
+            "(c.participant_id = %(sp)s OR (c.walk_id = %(sw)s AND c.moderation = %(spub)s))",
+            {"sp": scope.participant_id, "sw": scope.walk_id, "spub": scope.published_state},
+        )
+    return "FALSE", {}
+
+
+def feature_collection(
+    conn: psycopg.Connection[Any],
+    scope: Scope,
+    staff: bool,
+    filters: dict[str, Any],
+    limit: int = 5000,
+) -> str:
+    """Observations visible in ``scope`` as a GeoJSON FeatureCollection (text, built in SQL).
+
+    ``filters`` may hold ``walk_id``, ``kind``, ``followup_states`` (list), ``qpv`` and
+    ``moderation``; absent keys do not filter.
+    """
+    where, params = scope_sql(scope)
+    params = {
+        **params,
+        "staff": staff,
+        "reason_states": _reason_states(),
+        "lim": limit,
+        "walk_id": filters.get("walk_id"),
+        "kind": filters.get("kind"),
+        "fstates": filters.get("followup_states"),
+        "qpv": filters.get("qpv"),
+        "moderation": filters.get("moderation"),
+    }
+    row = conn.execute(
+        f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(
+            json_build_object('type', 'Feature', 'id', f.id, 'geometry', f.obj->'location',
+                              'properties', f.obj::jsonb - 'location')
+            ORDER BY f.observed_at, f.id), '[]'::json))::text
+        FROM (
+            SELECT c.id, c.observed_at, {OBS_JSON} AS obj
+            {_FROM}
+            WHERE {where} AND NOT c.deleted
+              AND (%(walk_id)s::uuid IS NULL OR c.walk_id = %(walk_id)s)
+              AND (%(kind)s::text IS NULL OR c.kind = %(kind)s)
+              AND (%(fstates)s::text[] IS NULL OR c.followup = ANY(%(fstates)s))
+              AND (%(qpv)s::text IS NULL OR %(qpv)s = ANY(c.qpv_codes))
+              AND (%(moderation)s::text IS NULL OR c.moderation = %(moderation)s)
+            ORDER BY c.observed_at, c.id
+            LIMIT %(lim)s
+        ) f
+        """,
+        params,
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def refs_with_walks(
+    conn: psycopg.Connection[Any], ids: list[uuid.UUID]
+) -> list[tuple[ObservationRef, WalkRef | None, list[uuid.UUID], list[uuid.UUID]]]:
+    """For each stored id: its reference, its walk, declared photo ids and received photo ids."""
+    rows = conn.execute(
+        """
+        SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
+               o.moderation, o.followup, v.category, v.qpv_codes,
+               w.id, w.status, w.facilitator_id, w.created_by, w.territory, w.demo,
+               v.photo_ids,
+               ARRAY(SELECT p.id FROM observation_photos p WHERE p.observation_id = o.id
+                     ORDER BY p.id)
+        FROM observations o
+        JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
+        LEFT JOIN walks w ON w.id = o.walk_id
+        WHERE o.id = ANY(%s)
+        """,
+        (ids,),
+    ).fetchall()
+    out = []
+    for row in rows:
+        walk = WalkRef(*row[10:16]) if row[10] is not None else None
+        out.append((_ref(row), walk, list(row[16]), list(row[17])))
+    return out
+
+
+def set_state(
+    conn: psycopg.Connection[Any],
+    obs_id: uuid.UUID,
+    machine: str,
+    target: str,
+    responsible_body: str | None = None,
+) -> None:
+    """Write the new state of ``machine`` (``followup`` or ``moderation``) on the observation."""
+    if machine == "moderation":
+        conn.execute("UPDATE observations SET moderation = %s WHERE id = %s", (target, obs_id))
+    else:
+        conn.execute(
+            "UPDATE observations SET followup = %s, "
+            "responsible_body = COALESCE(%s, responsible_body) WHERE id = %s",
+            (target, responsible_body, obs_id),
+        )
