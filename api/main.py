@@ -19,7 +19,7 @@ from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import surveys as survey_pages
 from api.routes import exhibitions as exhibitions_routes
-from api.routes import health, observations, ogc, plan, public, qpv, users, walks
+from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -42,6 +42,7 @@ ROUTERS = [
     health.router,
     walks.router,
     observations.router,
+    field.router,
     plan.router,
     public.router,
     qpv.router,
