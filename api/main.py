@@ -17,6 +17,7 @@ from api import errors
 from api.middleware import BodyLimit
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
+from api.pages import marche as marche_pages
 from api.pages import surveys as survey_pages
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
@@ -53,6 +54,7 @@ ROUTERS = [
     maps.router,
     exhibitions_pages.router,
     survey_pages.router,
+    marche_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
