@@ -201,7 +201,7 @@ def edit_refusal(obs: ObservationRef, walk: WalkRef | None, in_action: bool) -> 
     moderation, in its initial follow-up state, linked to no action.
     """
     if walk is not None and not states.walk().in_category(walk.status, "open"):
-        return "la marche est close, ses observations sont en lecture seule"
+        return "la marche est close"
     if obs.moderation != states.moderation().initial:
         return "elle a déjà été relue par la modération"
     if obs.followup != states.followup().initial_for(obs.kind):

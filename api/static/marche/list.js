@@ -81,8 +81,17 @@ function card(entry, walkOpen) {
       type: "button", class: "secondary", text: "Réessayer", "aria-label": `Réessayer l'envoi de l'observation ${name}`,
       onclick: async () => { await sync.retry(entry.id); announce("Nouvel essai lancé."); render(); },
     }));
+    actions.push(el("button", {
+      type: "button", class: "danger", text: "Abandonner", "aria-label": `Abandonner l'envoi de l'observation ${name}`,
+      onclick: async () => {
+        if (!window.confirm(`Abandonner l'envoi de l'observation ${name} ? Elle sera retirée de ce téléphone.`)) return;
+        await store.forgetObservation(entry.id);
+        announce("Observation retirée du téléphone.");
+        render();
+      },
+    }));
   }
-  if (walkOpen && entry.editable) {
+  if (walkOpen && entry.editable && !(entry.record && entry.record.blocked)) {
     actions.push(el("a", {
       class: "button secondary", href: `#corriger/${entry.id}`, text: "Corriger", "aria-label": `Corriger l'observation ${name}`,
     }));

@@ -4,8 +4,8 @@
  * One cycle, in order (each step is idempotent, so a cycle cut anywhere is simply run again):
  *   1. deletions asked by the author (DELETE; 404 = already gone);
  *   2. new observations, in batches (POST /api/observations/batch): created or duplicate = the
- *      server holds it; a conflict after an earlier cut attempt = the server holds an older
- *      content, which step 3 corrects;
+ *      server holds it; a conflict for one sent before is checked with sync-status: held = an
+ *      earlier cut attempt stored an older content, which step 3 corrects; else a refusal;
  *   3. corrections (PATCH with the version the phone knows; a resend is recognised);
  *   4. photos (POST …/photos with the photo's own UUID: a restarted upload is recognised);
  *   5. POST /api/observations/sync-status: which ids the server holds and which photos it still
@@ -159,21 +159,46 @@ async function creations(walkId) {
       method: "POST",
       json: { items: chunk.map((r) => r.content) },
     });
+    const doubtful = [];
     for (const result of answer.results) {
       const sent = chunk[result.index];
-      await store.updateObservation(sent.id, (r) => {
-        if (result.status === "created" || result.status === "duplicate") {
-          r.server = { version: 1 };
-          if (r.rev === sent.rev) r.dirty = false;
-          r.error = null;
-        } else if (result.status === "conflict" && sent.attempted) {
-          // an earlier attempt reached the server before the content was changed here
-          r.server = { version: 1 };
-        } else {
-          r.blocked = true;
-          r.error = result.detail || "observation refusée par le serveur";
-        }
-      });
+      if (result.status === "conflict" && sent.attempted) doubtful.push({ sent, result });
+      else await recordResult(sent, result);
+    }
+    await settleConflicts(doubtful);
+  }
+}
+
+async function recordResult(sent, result) {
+  await store.updateObservation(sent.id, (r) => {
+    if (result.status === "created" || result.status === "duplicate") {
+      r.server = { version: 1 };
+      if (r.rev === sent.rev) r.dirty = false;
+      r.error = null;
+    } else {
+      r.blocked = true;
+      r.error = result.detail || "observation refusée par le serveur";
+    }
+  });
+}
+
+/**
+ * A conflict for an observation already sent once: either an earlier attempt reached the
+ * server before the content was changed here (the server holds it: correct it, step 3), or the
+ * server refuses it for another reason (closed walk…). sync-status tells which.
+ */
+async function settleConflicts(doubtful) {
+  if (!doubtful.length) return;
+  const answer = await call("/api/observations/sync-status", {
+    method: "POST",
+    json: { ids: doubtful.map((d) => d.sent.id) },
+  });
+  const held = new Set(answer.items.filter((i) => i.held).map((i) => i.id));
+  for (const { sent, result } of doubtful) {
+    if (held.has(sent.id)) {
+      await store.updateObservation(sent.id, (r) => { r.server = { version: 1 }; });
+    } else {
+      await recordResult(sent, result);
     }
   }
 }
