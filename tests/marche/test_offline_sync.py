@@ -13,8 +13,8 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser import save_screenshot
 from tests.marche.steps import capture, join, local_counts, wait_controlled
