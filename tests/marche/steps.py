@@ -5,6 +5,7 @@ keystroke bursts of the "done when" path."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,3 +101,10 @@ def local_counts(page: Any) -> tuple[int, int]:
     """(observations, photos) still waiting on the phone."""
     counts = page.evaluate(LOCAL_DB_COUNTS)
     return (int(counts[0]), int(counts[1]))
+
+
+def wait_synced(page: Any, sent: int, timeout: float = 20000) -> None:
+    """Wait on the walk's page until nothing waits and the server confirmed ``sent``."""
+    expect(page.locator("#sync-panel")).to_contain_text(
+        re.compile(rf"confirmées par le serveur : {sent}(?!\d)[\s\S]*Tout est envoyé"), timeout=timeout
+    )

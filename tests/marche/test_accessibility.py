@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import run_axe, save_screenshot
-from tests.marche.steps import capture, join
+from tests.marche.steps import capture, join, wait_synced
 from tests.surveys.images import phone_jpeg
 
 
@@ -95,7 +95,7 @@ def test_axe_keyboard_and_large_text(
     _tab_until(page, "#save")
     page.keyboard.press("Enter")
     expect(page.locator(".flash")).to_contain_text("Observation enregistrée")
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, 1)
     row = conn.execute(
         "SELECT theme, items, rating, feeling, works_well, comment FROM observation_versions"
     ).fetchall()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.browser import save_screenshot
 from tests.marche.conftest import PHONE_VIEWPORT
-from tests.marche.steps import Taps
+from tests.marche.steps import Taps, wait_synced
 from tests.surveys.images import phone_jpeg
 
 MIN_TARGET_PX = 44
@@ -78,7 +78,7 @@ def test_observation_with_photo_in_a_few_taps_on_a_phone(
     taps.tap(save_button, "Enregistrer")
     expect(page.locator(".flash")).to_contain_text("Observation enregistrée sur le téléphone")
     saved = time.monotonic()
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, 1)
     save_screenshot(page, "done-when-5-sent")
 
     capture_taps = [s for s in taps.steps[3:]]

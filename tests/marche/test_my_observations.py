@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
 from tests.browser import run_axe, save_screenshot
-from tests.marche.steps import capture, join, local_counts
+from tests.marche.steps import capture, join, local_counts, wait_synced
 from tests.surveys.conftest import Staff
 
 
@@ -33,9 +33,9 @@ def _close_walk(client: TestClient, walk: dict[str, Any], staff: Staff) -> None:
         assert resp.status_code == 200, resp.text
 
 
-def _synced(page: Any) -> None:
+def _synced(page: Any, sent: int) -> None:
     page.get_by_role("link", name="Retour à la marche").click()
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, sent)
     page.get_by_role("link", name="Mes observations").click()
 
 
@@ -47,7 +47,7 @@ def test_correct_online_and_offline_then_delete(
     page.on("dialog", lambda dialog: dialog.accept())
     join(page, walk["invite_code"], "Awa")
     capture(page, comment="Trottoir défoncé", rating="1 — problématique")
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, 1)
     page.get_by_role("link", name="Mes observations").click()
     card = page.locator("#obs-list > li")
     expect(card).to_have_count(1)
@@ -62,7 +62,7 @@ def test_correct_online_and_offline_then_delete(
     page.get_by_label("Commentaire").fill("Trottoir défoncé, poussette impossible")
     page.get_by_role("button", name="Enregistrer la correction").click()
     expect(page.locator(".flash")).to_contain_text("Correction enregistrée")
-    _synced(page)
+    _synced(page, 1)
     expect(card).to_contain_text("poussette impossible")
     assert _versions(conn) == [
         (1, 1, "Trottoir défoncé", 2),
@@ -78,13 +78,13 @@ def test_correct_online_and_offline_then_delete(
     save_screenshot(page, "marche-correction-waiting")
     assert len(_versions(conn)) == 2
     page.context.set_offline(False)
-    _synced(page)
+    _synced(page, 1)
     assert [v[:2] for v in _versions(conn)] == [(1, 1), (2, 0), (3, 2)]
 
     # deletion: confirmed, sent, gone from the server and from the phone
     card.get_by_role("button", name="Supprimer").click()
     expect(page.locator("#obs-list > li")).to_have_count(0)
-    _synced(page)
+    _synced(page, 0)
     assert conn.execute("SELECT count(*) FROM observations").fetchone() == (0,)
     assert local_counts(page) == (0, 0)
     expect(page.locator("#list-summary")).to_have_text("Aucune observation pour l'instant.")
@@ -102,7 +102,7 @@ def test_refusals_are_explained_and_a_closed_walk_is_read_only(
     page = phone
     join(page, walk["invite_code"], "Lucie")
     capture(page, comment="Envoyée avant la clôture")
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, 1)
 
     # offline, she records one more; meanwhile the facilitator closes the walk
     page.context.set_offline(True)

@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser import save_screenshot
-from tests.marche.steps import capture, join, local_counts, wait_controlled
+from tests.marche.steps import capture, join, local_counts, wait_controlled, wait_synced
 from tests.surveys.conftest import Staff
 from tests.surveys.images import GPS_IFD, phone_jpeg
 
@@ -71,7 +71,7 @@ def test_offline_capture_survives_reload_and_cut_sync(
     join(page, walk["invite_code"], "Awa")
     wait_controlled(page)
     capture(page, comment="En ligne : passage sans éclairage", theme="Voir et être vue")
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, 1)
     assert batches.cut == [200]  # the first batch was stored, its answer lost, then resent
 
     page.context.set_offline(True)
@@ -109,8 +109,7 @@ def test_offline_capture_survives_reload_and_cut_sync(
     batches.armed = True  # the first attempt after the network is back is cut too
     page.context.set_offline(False)
     page.get_by_role("link", name="Retour à la marche").tap()
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=20000)
-    expect(page.locator("#sync-panel")).to_contain_text("Envoyées et confirmées par le serveur : 4")
+    wait_synced(page, 4)
     save_screenshot(page, "marche-back-online")
 
     rows = _server_rows(conn)

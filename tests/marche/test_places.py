@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import save_screenshot
-from tests.marche.steps import join
+from tests.marche.steps import join, wait_synced
 
 
 def _save(page: Any) -> None:
@@ -55,7 +55,7 @@ def test_gps_warning_map_tap_and_stop(
     page.get_by_label("À un arrêt").tap()
     page.get_by_label("Arrêt", exact=True).select_option(label="n°2 — Arrêt de tram")
     _save(page)
-    expect(page.locator("#sync-panel")).to_contain_text("Tout est envoyé", timeout=15000)
+    wait_synced(page, 2)
 
     rows = conn.execute(
         "SELECT ST_X(v.geom), ST_Y(v.geom), s.position, ST_Equals(v.geom, s.geom) "

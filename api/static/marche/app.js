@@ -70,7 +70,7 @@ async function route() {
   if (hash !== "marche" && hash !== "") {
     window.history.replaceState(null, "", "#marche");
   }
-  renderWalk();
+  await renderWalk();  // the sync panel is up to date before the view shows
   return show("v-walk", "t-walk");
 }
 
@@ -178,7 +178,7 @@ function stopScan() {
 
 // --- the walk ----------------------------------------------------------------------------------
 
-function renderWalk() {
+async function renderWalk() {
   const walk = ctx.walk();
   if (!walk) return;
   $("t-walk").textContent = walk.title;
@@ -193,7 +193,7 @@ function renderWalk() {
   $("no-stops").hidden = stops.length > 0;
   if (!walkMap) walkMap = createMap($("walk-map"), walk);
   else walkMap.refresh();
-  renderSync();
+  await renderSync();
 }
 
 async function renderSync() {
