@@ -106,5 +106,6 @@ def local_counts(page: Any) -> tuple[int, int]:
 def wait_synced(page: Any, sent: int, timeout: float = 20000) -> None:
     """Wait on the walk's page until nothing waits and the server confirmed ``sent``."""
     expect(page.locator("#sync-panel")).to_contain_text(
-        re.compile(rf"confirmées par le serveur : {sent}(?!\d)[\s\S]*Tout est envoyé"), timeout=timeout
+        re.compile(rf"confirmées par le serveur : {sent}(?!\d)[\s\S]*Tout est envoyé"),
+        timeout=timeout,
     )

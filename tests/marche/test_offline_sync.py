@@ -8,6 +8,7 @@ first batch and the first photo upload were cut after reaching the server (the a
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 import psycopg
@@ -107,9 +108,13 @@ def test_offline_capture_survives_reload_and_cut_sync(
     assert [r[1] for r in _server_rows(conn)] == ["En ligne : passage sans éclairage"]
 
     batches.armed = True  # the first attempt after the network is back is cut too
+    back = time.monotonic()
     page.context.set_offline(False)
     page.get_by_role("link", name="Retour à la marche").tap()
     wait_synced(page, 4)
+    print(
+        f"\nback online → 3 observations and 3 photos confirmed in {time.monotonic() - back:.1f} s"
+    )
     save_screenshot(page, "marche-back-online")
 
     rows = _server_rows(conn)
@@ -144,5 +149,4 @@ def test_offline_capture_survives_reload_and_cut_sync(
     expect(page.locator("#obs-list .state.sent")).to_have_count(4)
     expect(page.locator("#obs-list .state.sent").first).to_contain_text("Envoyée")
     assert page.log.external == []
-    print("console:", page.log.errors)
     assert [e for e in page.log.errors if "net::ERR" not in e and "Failed to load" not in e] == []
