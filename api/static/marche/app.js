@@ -224,8 +224,21 @@ async function renderSync() {
   else line = "";
   $("sync-panel").replaceChildren(el("ul", { class: "counts" }, ...lines), line ? el("p", { text: line }) : "");
   $("to-list").textContent = `Mes observations (${summary.records.length + summary.sent})`;
+  if (walkMap) walkMap.setObservations(myPoints(summary));
   $("net").textContent = navigator.onLine ? `● En ligne${waiting ? ` · ${waiting} en attente` : ""}` : `○ Hors ligne${waiting ? ` · ${waiting} en attente` : ""}`;
   $("net").classList.toggle("offline", !navigator.onLine);
+}
+
+function myPoints(summary) {
+  const local = new Set(summary.records.map((r) => r.id));
+  const point = (content, sent) => {
+    const [lon, lat] = content.location.coordinates;
+    return { lon, lat, sent };
+  };
+  return [
+    ...summary.records.filter((r) => !r.deleting).map((r) => point(r.content, false)),
+    ...summary.mine.items.filter((i) => !local.has(i.id)).map((i) => point(i, true)),
+  ];
 }
 
 async function leave() {

@@ -1,18 +1,16 @@
 /* The capture form: a new observation, or the correction of one of mine. Saving is local and
  * instant (IndexedDB); the sync loop sends it when it can. */
 
+import * as gps from "./gps.js";
 import { createMap } from "./mapview.js";
 import { downscale, MAX_PHOTOS } from "./photos.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { $, announce, el, uuid } from "./ui.js";
 
-export const GOOD_ACCURACY_M = 50;
-
 let ctx = null;     // { walk(), grid(), flash(message) }
 let form = null;    // the open form's state
 let map = null;
-let watchId = null;
 
 /** Wire the form's events once. */
 export function init(context) {
@@ -181,47 +179,13 @@ function placeOnMap(lon, lat) {
 }
 
 function startGps() {
-  stopGps();
-  const status = $("gps-status");
-  if (!("geolocation" in navigator)) {
-    status.textContent = "Ce téléphone ne donne pas sa position : touchez la carte ou choisissez un arrêt.";
-    return;
-  }
-  status.textContent = "Recherche de la position…";
-  watchId = navigator.geolocation.watchPosition(
-    (pos) => {
-      if (!form) return;
-      form.gps = { lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy: pos.coords.accuracy };
-      showAccuracy();
-    },
-    (err) => {
-      const messages = {
-        1: "Accès à la position refusé : touchez la carte ou choisissez un arrêt.",
-        2: "Position indisponible ici : touchez la carte ou choisissez un arrêt.",
-        3: "La position tarde à venir ; touchez « Relocaliser », la carte ou un arrêt.",
-      };
-      status.textContent = messages[err.code] || "Position inconnue : touchez la carte ou choisissez un arrêt.";
-      status.classList.add("warning");
-    },
-    { enableHighAccuracy: true, maximumAge: 10000, timeout: 20000 },
-  );
-}
-
-function showAccuracy() {
-  const status = $("gps-status");
-  const metres = Math.round(form.gps.accuracy);
-  if (form.gps.accuracy > GOOD_ACCURACY_M) {
-    status.textContent = `⚠ Position imprécise (± ${metres} m) : attendez un peu, ou touchez la carte, ou choisissez un arrêt.`;
-    status.classList.add("warning");
-  } else {
-    status.textContent = `✓ Position trouvée, précision ± ${metres} m.`;
-    status.classList.remove("warning");
-  }
+  gps.watch($("gps-status"), (fix) => {
+    if (form) form.gps = fix;
+  });
 }
 
 function stopGps() {
-  if (watchId !== null) navigator.geolocation.clearWatch(watchId);
-  watchId = null;
+  gps.stop();
 }
 
 // --- photos ----------------------------------------------------------------------------------
@@ -415,29 +379,4 @@ async function save(event) {
   } finally {
     button.disabled = false;
   }
-}
-
-/** Ask for the deletion of one of my observations (local only when never sent). */
-export async function remove(id) {
-  const local = await store.getObservation(id);
-  if (local) {
-    if (!local.server && !local.attempted) {
-      await store.forgetObservation(id);
-    } else {
-      await store.updateObservation(id, (r) => {
-        r.deleting = true;
-        r.blocked = false;
-        r.error = null;
-      });
-    }
-  } else {
-    const mine = (await store.getKv("mine")) || { items: [] };
-    const remote = mine.items.find((item) => item.id === id);
-    if (!remote) return;
-    await store.saveObservation({
-      id, walkId: store.session().walkId, createdAt: remote.observed_at, content: remote, meta: {},
-      server: { version: remote.version }, attempted: true, dirty: false, deleting: true, blocked: false, error: null, rev: 1,
-    });
-  }
-  sync.kick();
 }

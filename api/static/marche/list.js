@@ -1,7 +1,6 @@
 /* "Mes observations": what waits on the phone, what the server holds, what failed and why.
  * Each state is written out (icon + words), never shown by colour alone. */
 
-import { remove } from "./capture.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { $, announce, el, formatDateTime, plural } from "./ui.js";
@@ -134,4 +133,29 @@ export async function render() {
   parts.push(`${summary.sent} ${summary.sent > 1 ? "envoyées" : "envoyée"}`);
   $("list-summary").textContent = all.length ? parts.join(" · ") + "." : "Aucune observation pour l'instant.";
   $("obs-list").replaceChildren(...all.map((entry) => card(entry, walkOpen)));
+}
+
+/** Ask for the deletion of one of my observations (local only when never sent). */
+export async function remove(id) {
+  const local = await store.getObservation(id);
+  if (local) {
+    if (!local.server && !local.attempted) {
+      await store.forgetObservation(id);
+    } else {
+      await store.updateObservation(id, (r) => {
+        r.deleting = true;
+        r.blocked = false;
+        r.error = null;
+      });
+    }
+  } else {
+    const mine = (await store.getKv("mine")) || { items: [] };
+    const remote = mine.items.find((item) => item.id === id);
+    if (!remote) return;
+    await store.saveObservation({
+      id, walkId: store.session().walkId, createdAt: remote.observed_at, content: remote, meta: {},
+      server: { version: remote.version }, attempted: true, dirty: false, deleting: true, blocked: false, error: null, rev: 1,
+    });
+  }
+  sync.kick();
 }

@@ -53,6 +53,7 @@ export function createMap(container, walk, { onTap } = {}) {
   else map.setView(NANTES, 13);
   let point = null;
   let halo = null;
+  const mine = L.layerGroup().addTo(map);
   if (onTap) map.on("click", (event) => onTap(event.latlng.lng, event.latlng.lat));
 
   return {
@@ -81,6 +82,15 @@ export function createMap(container, walk, { onTap } = {}) {
     },
     refresh() {
       map.invalidateSize();
+    },
+    /** My observations: filled dots when the server holds them, rings while they wait. */
+    setObservations(points) {
+      mine.clearLayers();
+      for (const p of points) {
+        L.circleMarker([p.lat, p.lon], {
+          radius: 7, weight: 3, color: "#000", fillColor: "#fff", fillOpacity: p.sent ? 1 : 0, interactive: false,
+        }).addTo(mine);
+      }
     },
   };
 }
