@@ -156,6 +156,33 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
     ("DELETE", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
     ("GET", "/expositions/couverture"): PUBLIC_HEAVY,
+    # --- walkers' field app (issue #8): authors correct or delete their own observations ---
+    ("GET", "/marche"): PUBLIC,
+    ("GET", "/marche/sw.js"): PUBLIC,
+    ("GET", "/api/grid"): PUBLIC,
+    ("GET", "/api/me/observations"): anyone_with_token(),
+    ("PATCH", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
+    ("DELETE", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
+    # --- support-actor directory (issue #4): public reads, editors write ---
+    ("GET", "/api/actors"): PUBLIC_HEAVY,
+    ("GET", "/api/actors/nearest"): PUBLIC_HEAVY,
+    ("GET", "/api/actors/vocabularies"): PUBLIC,
+    ("GET", "/api/actors/helplines"): PUBLIC,
+    ("GET", "/api/actors/export"): PUBLIC_HEAVY,
+    ("GET", "/api/actors/{actor_id}"): PUBLIC,
+    ("GET", "/api/actors/campaign"): roles(PL, A),
+    ("GET", "/api/actors/duplicates"): roles(PL, A),
+    ("POST", "/api/actors/duplicates/{dup_id}"): roles(PL, A),
+    ("GET", "/api/actors/{actor_id}/history"): roles(PL, A),
+    ("POST", "/api/actors"): roles(PL, A),
+    ("PATCH", "/api/actors/{actor_id}"): roles(PL, A),
+    ("POST", "/api/actors/{actor_id}/verify"): roles(PL, A),
+    ("GET", "/aide"): PUBLIC,
+    ("GET", "/aide/resultats"): PUBLIC_HEAVY,
+    ("GET", "/aide/widget"): PUBLIC,
+    ("GET", "/aide/integrer"): PUBLIC,
+    ("GET", "/aide/carte"): PUBLIC_HEAVY,
+    ("GET", "/aide/lieux/{actor_id}"): PUBLIC,
 }
 """(method, path template) → rule. HEAD uses the GET rule."""
 

@@ -17,11 +17,26 @@ from api import errors
 from api.gate import access_gate
 from api.hardening import harden, purge_at_start
 from api.middleware import BodyLimit
+from api.pages import actors as actor_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
+from api.pages import marche as marche_pages
 from api.pages import privacy as privacy_pages
 from api.pages import surveys as survey_pages
-from api.routes import auth, health, observations, ogc, plan, privacy, public, qpv, users, walks
+from api.routes import actors as actor_routes
+from api.routes import (
+    auth,
+    field,
+    health,
+    observations,
+    ogc,
+    plan,
+    privacy,
+    public,
+    qpv,
+    users,
+    walks,
+)
 from api.routes import exhibitions as exhibitions_routes
 from api.settings import Settings
 from geo.postgis import make_pool
@@ -45,6 +60,7 @@ ROUTERS = [
     health.router,
     walks.router,
     observations.router,
+    field.router,
     plan.router,
     public.router,
     qpv.router,
@@ -54,10 +70,13 @@ ROUTERS = [
     ogc.router,
     exhibitions_routes.schools,
     exhibitions_routes.router,
+    actor_routes.router,
     maps.router,
     exhibitions_pages.router,
     survey_pages.router,
     privacy_pages.router,
+    actor_pages.router,
+    marche_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

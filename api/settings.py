@@ -98,7 +98,7 @@ class Settings:
     """Paths (regex) partner sites may frame (the actors widget); framing is denied elsewhere."""
     frame_ancestors: str = "*"
     """CSP frame-ancestors of the framable paths (e.g. ``https://partenaire.fr``)."""
-    device_paths: tuple[str, ...] = (r"^/terrain(/|$)", r"^/app(/|$)")
+    device_paths: tuple[str, ...] = (r"^/marche(/|$)",)
     """Pages (the field app) allowed to ask for geolocation and the camera."""
     cors_paths: tuple[str, ...] = (
         r"^/api/public(/|$)",
@@ -117,6 +117,14 @@ class Settings:
     """Who is responsible for the data (shown on /confidentialite)."""
     privacy_contact: str | None = None
     """Whom people write to about their data (shown on /confidentialite); never invented."""
+    # --- actors (support-actor directory, issue 4) ---
+    helplines_file: Path | None = None
+    """Help lines shown to residents (``actors/helplines.toml`` when None)."""
+    actors_source: Path | None = None
+    """File ``cartegalite actors import`` reads when no path is given."""
+    # --- schools (imported by serve when the database has none) ---
+    schools_source: Path | None = None
+    """Schools file imported by ``serve`` into an empty database."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -161,6 +169,18 @@ class Settings:
                 env, "CARTEGALITE_PUBLIC_DELAY_DAYS", cls.public_delay_days, 0, 365
             ),
             clock_skew_s=_int(env, "CARTEGALITE_CLOCK_SKEW_S", cls.clock_skew_s, 0, 3600),
+            # --- actors (issue 4) ---
+            helplines_file=(
+                Path(env["CARTEGALITE_HELPLINES"]) if env.get("CARTEGALITE_HELPLINES") else None
+            ),
+            actors_source=Path(
+                env.get("CARTEGALITE_ACTORS_SOURCE")
+                or PROJECT_ROOT.parent / "shared" / "data" / "actors" / "actors_dep44.geojson"
+            ),
+            schools_source=Path(
+                env.get("CARTEGALITE_SCHOOLS_SOURCE")
+                or PROJECT_ROOT.parent / "shared" / "data" / "schools" / "colleges_dep44.geojson"
+            ),
         )
         # --- hardening ---
         settings = replace(settings, **_hardening_from_env(env))  # type: ignore[arg-type]

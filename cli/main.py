@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
+from cli import actors as actors_cli
 from cli import privacy as privacy_cli
 from cli import runtime
 from cli import schools as schools_cli
@@ -34,6 +35,7 @@ app.add_typer(qpv_app, name="qpv")
 app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
 app.add_typer(privacy_cli.app, name="privacy")
+app.add_typer(actors_cli.app, name="actors")
 
 out = Console()
 err = Console(stderr=True)

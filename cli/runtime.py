@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from rich.console import Console
@@ -50,11 +51,13 @@ def prepare(settings: Settings, url: str) -> None:
             )
         if qpv.count(conn) == 0:
             _import_default_qpv(conn, settings)
+        _import_default_actors(conn, settings)
+        _import_default_schools(conn, settings)
         if settings.admin_token:
             accounts.bootstrap_admin(conn, settings.admin_token)
 
 
-def _import_default_qpv(conn: psycopg.Connection[object], settings: Settings) -> None:
+def _import_default_qpv(conn: psycopg.Connection[Any], settings: Settings) -> None:
     source = settings.qpv_source
     if source is None or not Path(source).exists():
         console.print(
@@ -76,6 +79,31 @@ def _import_default_qpv(conn: psycopg.Connection[object], settings: Settings) ->
         with conn.transaction():
             n = carry_contours(conn, read_2024_codes(codes), _APPROX_SOURCE)
         console.print(f"QPV 2024 (contours 2015, approximatifs) : {n}")
+
+
+def _import_default_actors(conn: psycopg.Connection[Any], settings: Settings) -> None:
+    from actors.importer import import_if_empty
+
+    summary = import_if_empty(conn, settings.actors_source)
+    if summary is not None:
+        console.print(
+            f"acteurs importés depuis {settings.actors_source} : {summary.inserted} "
+            f"({len(summary.rejected)} ligne(s) refusée(s))"
+        )
+
+
+def _import_default_schools(conn: psycopg.Connection[Any], settings: Settings) -> None:
+    from exhibitions import service as exhibitions
+    from exhibitions.annuaire import read_schools
+
+    source = settings.schools_source
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM school)").fetchone()
+    if (row and row[0]) or source is None or not source.is_file():
+        return
+    ep = source.with_name("education_prioritaire_colleges_publics_dep44.csv")
+    read = read_schools(source, education_prioritaire=ep if ep.is_file() else None)
+    report = exhibitions.import_schools(conn, read, settings.territory)
+    console.print(f"établissements importés depuis {source} : {report.kept}")
 
 
 _APPROX_SOURCE = "codes 2024 (ANCT) + contour 2015 du même numéro — périmètre approximatif"

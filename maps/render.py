@@ -39,7 +39,7 @@ def base_map(
     height : str
         CSS height of the map element.
     """
-    figure = Figure(title=title)
+    figure = Figure(title=html.escape(title))
     m = folium.Map(
         location=None,
         tiles=None,

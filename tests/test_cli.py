@@ -124,6 +124,8 @@ def embedded_env(shared_data: Path) -> Iterator[dict[str, str]]:
         CARTEGALITE_PGROOT=str(root / "pg"),
         CARTEGALITE_PGPORT=str(free_port()),
         CARTEGALITE_QPV_SOURCE=str(shared_data / "qpv" / "qpv_2015_dep44.geojson"),
+        CARTEGALITE_ACTORS_SOURCE=str(shared_data / "actors" / "actors_dep44.geojson"),
+        CARTEGALITE_SCHOOLS_SOURCE=str(shared_data / "schools" / "colleges_dep44.geojson"),
         CARTEGALITE_TILE_URL="",
         PORT=str(free_port()),
     )
@@ -164,9 +166,17 @@ def test_serve_on_embedded_postgis_end_to_end(embedded_env: dict[str, str]) -> N
             assert len(json.loads(_wait_http(f"{base}/api/qpv?generation=2024"))["features"]) == 19
             page = _wait_http(f"{base}/cartes/qpv").decode()
             assert page.count("<tr><td>QP0440") == 15
+            schools = json.loads(_wait_http(f"{base}/api/schools?limit=500"))
+            assert len(schools["features"]) == 76  # the collèges of Nantes Métropole
+            home = _wait_http(f"{base}/").decode()
+            assert 'href="/aide"' in home
         finally:
             proc.terminate()
             output = proc.communicate(timeout=30)[0]
         assert f"{base}/cartes/qpv" in output
+        if attempt == 0:
+            assert "acteurs importés" in output
+            assert "établissements importés depuis" in output
         if attempt == 1:
             assert "QPV importés" not in output
+            assert "importés" not in output

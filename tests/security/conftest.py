@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.settings import Settings
+from tests.actors.test_write_api import NEW as ACTOR
 from tests.surveys.conftest import bearer, walk_obs
 from tests.surveys.images import phone_jpeg
 
@@ -87,6 +88,7 @@ class World:
     uai: str
     exhibition: str
     showing: str
+    actor: str = ""
     counter: Any = field(default_factory=itertools.count)
 
     def h(self, who: str) -> Headers:
@@ -256,6 +258,9 @@ def world(client: TestClient, conn: psycopg.Connection[Any], admin_headers: Head
     assert resp.status_code == 201, resp.text
     w.exhibition = str(resp.json()["id"])
     w.showing = w.new_showing()
+    resp = client.post("/api/actors", json=ACTOR, headers=admin_headers)
+    assert resp.status_code == 201, resp.text
+    w.actor = str(resp.json()["id"])
     return w
 
 

@@ -1,0 +1,124 @@
+"""Help lines (AlloNantes Discriminations, the Défenseur des droits' 39 28…) from a reviewable
+configuration file with their sources. Nothing is guessed: a line without a known number is
+shown without one, with where to find it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from geo.errors import Invalid
+
+DEFAULT_FILE = Path(__file__).with_name("helplines.toml")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_SHORT = re.compile(r"^[13]\d{3}$")
+"""French short numbers (« numéros courts » 1XXX and 3BPQ, e.g. 3928)."""
+SITUATIONS = frozenset({"discrimination", "always"})
+
+
+@dataclass(frozen=True)
+class HelpLine:
+    code: str
+    name: str
+    operator: str
+    about: str
+    source: str
+    source_date: str
+    show_for: tuple[str, ...]
+    telephone: str | None = None
+    telephone_display: str | None = None
+    website: str | None = None
+    hours: str | None = None
+    cost: str | None = None
+    area: str | None = None
+    where_to_find: str | None = None
+    source_url: str | None = None
+
+    @property
+    def tel_uri(self) -> str | None:
+        return f"tel:{self.telephone}" if self.telephone else None
+
+
+def load(path: Path | None = None) -> tuple[HelpLine, ...]:
+    """Read and check a help-line file.
+
+    Raises
+    ------
+    Invalid
+        When a line lacks its source, has a malformed number, or has no number and no
+        ``where_to_find``.
+    """
+    file = path or DEFAULT_FILE
+    raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    lines = []
+    for item in raw.get("lines", []):
+        line = HelpLine(
+            code=item["code"],
+            name=item["name"],
+            operator=item["operator"],
+            about=item["about"],
+            source=item.get("source", ""),
+            source_date=str(item.get("source_date", "")),
+            show_for=tuple(item.get("show_for", ["discrimination"])),
+            telephone=item.get("telephone"),
+            telephone_display=item.get("telephone_display"),
+            website=item.get("website"),
+            hours=item.get("hours"),
+            cost=item.get("cost"),
+            area=item.get("area"),
+            where_to_find=item.get("where_to_find"),
+            source_url=item.get("source_url"),
+        )
+        _check(line, file)
+        lines.append(line)
+    return tuple(lines)
+
+
+def _check(line: HelpLine, file: Path) -> None:
+    where = f"{file.name}, ligne d'écoute {line.code!r}"
+    if not line.source or not line.source_date:
+        raise Invalid(f"{where} : source et date de la source obligatoires")
+    if line.telephone and not (_E164.match(line.telephone) or _SHORT.match(line.telephone)):
+        raise Invalid(f"{where} : numéro invalide {line.telephone!r} (E.164 ou numéro court)")
+    if not line.telephone and not line.where_to_find:
+        raise Invalid(f"{where} : sans numéro, dire où le trouver (where_to_find)")
+    if not set(line.show_for) <= SITUATIONS:
+        raise Invalid(f"{where} : show_for inconnu {line.show_for} (discrimination, always)")
+
+
+@cache
+def _cached(path: str) -> tuple[HelpLine, ...]:
+    return load(Path(path)) if path else load()
+
+
+def for_situation(discrimination: bool, path: Path | None = None) -> list[HelpLine]:
+    """The lines to show: always-lines, plus discrimination lines when relevant."""
+    lines = _cached(str(path) if path else "")
+    return [
+        line
+        for line in lines
+        if "always" in line.show_for or (discrimination and "discrimination" in line.show_for)
+    ]
+
+
+def as_dict(line: HelpLine) -> dict[str, str | None]:
+    return {
+        "code": line.code,
+        "name": line.name,
+        "operator": line.operator,
+        "about": line.about,
+        "telephone": line.telephone,
+        "telephone_display": line.telephone_display or line.telephone,
+        "tel_uri": line.tel_uri,
+        "website": line.website,
+        "hours": line.hours,
+        "cost": line.cost,
+        "area": line.area,
+        "where_to_find": line.where_to_find,
+        "source": line.source,
+        "source_url": line.source_url,
+        "source_date": line.source_date,
+    }

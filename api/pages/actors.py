@@ -1,0 +1,240 @@
+"""Resident pages (French): « Trouver de l'aide près de chez moi » — server-rendered form and
+results that work without JavaScript (``/static/app/actors.js`` enhances them), the map
+beside the list, one actor's page, the embeddable widget and its snippet."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from actors import finder, hours, present, resident, rules, vocab
+from actors.finder import Criteria
+from api.deps import ConnDep, MaybePrincipal, SettingsDep
+from api.routing import StrictJSONRoute
+from geo import territory
+from geo.errors import Invalid, NotFound
+from maps.actors import actors_map
+from maps.styles import Tiles
+
+router = APIRouter(prefix="/aide", route_class=StrictJSONRoute, tags=["pages"])
+
+TEMPLATES = Environment(
+    loader=PackageLoader("api", "templates"),
+    autoescape=select_autoescape(["html"], default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
+Text = Annotated[str | None, Query(max_length=100)]
+
+
+@dataclass(frozen=True)
+class ResidentForm:
+    """The resident's form as received (strings; checked when used)."""
+
+    besoin: str | None = None
+    domain: str | None = None
+    ground: str | None = None
+    public: str | None = None
+    quartier: str | None = None
+    commune: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+    open_now: str | None = None
+    at: str | None = None
+
+    def query(self, **override: Any) -> str:
+        values = {**self.__dict__, **override}
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def resident_form(
+    besoin: Text = None,
+    domain: Text = None,
+    ground: Text = None,
+    public: Text = None,
+    quartier: Text = None,
+    commune: Text = None,
+    lon: Text = None,
+    lat: Text = None,
+    open_now: Text = None,
+    at: Text = None,
+) -> ResidentForm:
+    return ResidentForm(besoin, domain, ground, public, quartier, commune, lon, lat, open_now, at)
+
+
+FormDep = Annotated[ResidentForm, Depends(resident_form)]
+
+
+def _criteria(form: ResidentForm) -> tuple[Criteria, str | None]:
+    """Criteria from the form; an unknown code is dropped with a French message."""
+    try:
+        crit = finder.criteria(
+            form.ground,
+            form.domain,
+            form.public,
+            form.besoin == "discrimination",
+            bool(form.open_now),
+        )
+        return crit, None
+    except Invalid as exc:
+        return Criteria(discrimination=form.besoin == "discrimination"), exc.message
+
+
+def _position(form: ResidentForm) -> tuple[float, float] | None:
+    try:
+        lon, lat = float(form.lon or ""), float(form.lat or "")
+    except ValueError:
+        return None
+    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
+
+
+def _at(form: ResidentForm) -> datetime | None:
+    try:
+        return datetime.fromisoformat(form.at) if form.at else None
+    except ValueError:
+        return None
+
+
+def _choices(conn: Any, settings: Any) -> dict[str, Any]:
+    places = resident.choices(conn, settings.territory, settings.qpv_generation)
+    return {
+        **places,
+        "domains": [(t.code, t.label) for t in vocab.domains().terms],
+        "grounds": [(t.code, t.everyday or t.label) for t in vocab.grounds().terms],
+        "publics": [(t.code, t.label) for t in vocab.publics().terms if t.code != "tous_publics"],
+    }
+
+
+def _find(
+    conn: Any, settings: Any, principal: Any, form: ResidentForm
+) -> tuple[resident.ResidentResult, str | None]:
+    crit, problem = _criteria(form)
+    at = _at(form)
+    found = resident.find(
+        conn,
+        settings.territory,
+        settings.qpv_generation,
+        crit,
+        finder.viewer_for(principal, at),
+        position=_position(form),
+        quartier=form.quartier or None,
+        commune=form.commune or None,
+        at=at,
+        helplines_file=settings.helplines_file,
+    )
+    return found, problem
+
+
+def _search(conn: Any, settings: Any, principal: Any, form: ResidentForm) -> dict[str, Any]:
+    found, problem = _find(conn, settings, principal, form)
+    moment = found.at or hours.paris_now()
+    return {
+        "form": form,
+        "place": found.place,
+        "cards": [present.card(f) for f in found.features],
+        "lines": found.lines,
+        "problem": problem or found.problem,
+        "at_label": f"{hours.french_date(moment.date())} à {hours.clock(moment)}",
+        "map_url": f"/aide/carte?{form.query(cadre='1')}" if found.place else None,
+        "link_target": None,
+    }
+
+
+def _render(name: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(f"actors/{name}").render(**context))
+
+
+@router.get("", response_class=HTMLResponse, summary="Trouver de l'aide près de chez moi")
+def search_page(
+    conn: ConnDep, settings: SettingsDep, principal: MaybePrincipal, form: FormDep
+) -> HTMLResponse:
+    context = _search(conn, settings, principal, form)
+    return _render("search.html", choices=_choices(conn, settings), action="/aide", **context)
+
+
+@router.get("/resultats", response_class=HTMLResponse, include_in_schema=False)
+def results_fragment(
+    conn: ConnDep, settings: SettingsDep, principal: MaybePrincipal, form: FormDep
+) -> HTMLResponse:
+    """The results part only (the page's script swaps it in without reloading)."""
+    return _render("_results.html", **_search(conn, settings, principal, form))
+
+
+@router.get("/widget", response_class=HTMLResponse, summary="Cadre à intégrer (partenaires)")
+def widget(
+    conn: ConnDep, settings: SettingsDep, principal: MaybePrincipal, form: FormDep
+) -> HTMLResponse:
+    context = {**_search(conn, settings, principal, form), "map_url": None, "link_target": "_blank"}
+    return _render(
+        "widget.html", choices=_choices(conn, settings), action="/aide/widget", **context
+    )
+
+
+@router.get("/integrer", response_class=HTMLResponse, summary="Code d'intégration du cadre")
+def embed(request: Request) -> HTMLResponse:
+    url = str(request.base_url).rstrip("/") + "/aide/widget"
+    snippet = (
+        f'<iframe src="{url}" title="Trouver de l\'aide près de chez moi" width="100%" '
+        'height="720" style="border:0;max-width:32rem" loading="lazy"></iframe>'
+    )
+    return _render("embed.html", snippet=snippet)
+
+
+@router.get("/carte", response_class=HTMLResponse, summary="Carte des résultats")
+def map_page(
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: MaybePrincipal,
+    form: FormDep,
+    cadre: Annotated[str | None, Query(max_length=1)] = None,
+    lieu: uuid.UUID | None = None,
+) -> HTMLResponse:
+    """Folium map of a search (or of one actor with ``lieu``); ``cadre=1`` when framed beside
+    the list (no table then: the list is the alternative)."""
+    tiles = Tiles(settings.tile_url) if settings.tile_url else None
+    bounds = territory.get(conn, settings.territory).bounds
+    height = "100vh" if cadre else "75vh"
+    if lieu is not None:
+        feature = finder.one(conn, lieu, finder.viewer_for(principal))
+        title = feature["properties"]["nom"]
+        page = actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
+        return HTMLResponse(page)
+    found, _problem = _find(conn, settings, principal, form)
+    place = found.place
+    reference = None
+    if place is not None and place.lon is not None and place.lat is not None:
+        reference = (place.lon, place.lat, place.label)
+    title = f"Lieux d'aide {place.label}" if place else "Lieux d'aide"
+    return HTMLResponse(
+        actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)
+    )
+
+
+@router.get("/lieux/{actor_id}", response_class=HTMLResponse, summary="Fiche d'un lieu d'aide")
+def actor_page(conn: ConnDep, principal: MaybePrincipal, actor_id: uuid.UUID) -> HTMLResponse:
+    try:
+        feature = finder.one(conn, actor_id, finder.viewer_for(principal))
+    except NotFound:
+        page = TEMPLATES.get_template("actors/notfound.html").render()
+        return HTMLResponse(page, status_code=404)
+    card = present.card(feature)
+    rule = rules.default().get(feature["properties"].get("actor_type"))
+    week = hours.week(card["horaires_accueil"]) if card["horaires_accueil"] else None
+    return _render(
+        "detail.html",
+        c=card,
+        about=rule.about if rule else None,
+        rule_why=rule.why if rule else "",
+        week=week,
+        map_url=f"/aide/carte?lieu={actor_id}&cadre=1",
+    )

@@ -1,0 +1,48 @@
+"""``cartegalite actors …`` on a real PostGIS."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+from typer.testing import CliRunner
+
+from cli.main import app
+
+runner = CliRunner()
+
+
+def test_import_reports_and_reimport_changes_nothing(
+    db_url: str, actors_file: Path, tmp_path: Path
+) -> None:
+    env = {"DATABASE_URL": db_url, "COLUMNS": "200"}
+    rejects = tmp_path / "refus.json"
+    first = runner.invoke(
+        app, ["actors", "import", str(actors_file), "--rejects", str(rejects)], env=env
+    )
+    assert first.exit_code == 0, first.output
+    assert "ligne 57 refusée" in first.output and "horaires illisibles" in first.output
+    detail = json.loads(rejects.read_text())
+    assert detail["inserted"] == 99 and len(detail["rejected"]) == 2
+    second = runner.invoke(app, ["actors", "import", str(actors_file)], env=env)
+    assert second.exit_code == 0
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT count(*) FROM actor").fetchone() == (99,)
+        imports = conn.execute("SELECT count(*) FROM actor_import").fetchone()
+    assert imports == (2,)
+
+
+def test_export_campaign_and_missing_file(db_url: str, actors_file: Path, tmp_path: Path) -> None:
+    env = {"DATABASE_URL": db_url, "COLUMNS": "200"}
+    assert runner.invoke(app, ["actors", "import", str(actors_file)], env=env).exit_code == 0
+    out = tmp_path / "export.json"
+    exported = runner.invoke(app, ["actors", "export", str(out)], env=env)
+    assert exported.exit_code == 0
+    assert len(json.loads(out.read_text())["structures"]) == 99
+    campaign_csv = tmp_path / "campagne.csv"
+    campaign = runner.invoke(app, ["actors", "campaign", "--csv", str(campaign_csv)], env=env)
+    assert campaign.exit_code == 0 and "99 acteur(s) à revérifier" in campaign.output
+    assert len(campaign_csv.read_text().splitlines()) == 100
+    missing = runner.invoke(app, ["actors", "import", str(tmp_path / "absent.csv")], env=env)
+    assert missing.exit_code == 1 and "introuvable" in missing.output
