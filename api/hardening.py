@@ -30,6 +30,7 @@ def harden(app: FastAPI, settings: Settings) -> None:
         frame_paths=settings.frame_paths,
         frame_ancestors=settings.frame_ancestors,
         device_paths=settings.device_paths,
+        geolocation_paths=settings.geolocation_paths,
         cors_paths=settings.cors_paths,
         tile_url=settings.tile_url,
     )

@@ -7,8 +7,9 @@ public aggregated endpoints only.
   page, so no injected tag can be among them), no plugins, no foreign forms, images from this
   origin, ``data:``/``blob:`` and the configured tile server. Styles keep ``'unsafe-inline'``
   (Leaflet and Folium write style attributes; styles cannot run code).
-- ``frame-ancestors 'none'`` + ``X-Frame-Options: DENY`` except on the framable paths (the
-  actors widget), which get ``frame-ancestors`` from the settings.
+- ``frame-ancestors 'self'`` + ``X-Frame-Options: SAMEORIGIN`` (other sites cannot frame the
+  app; its own pages can, e.g. the map of ``/aide`` in an iframe) except on the framable paths
+  (the actors widget), which get ``frame-ancestors`` from the settings.
 - ``Permissions-Policy``: geolocation and camera only on the field-app pages.
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, ``Cross-Origin-Opener-Policy``,
   and ``Cache-Control: no-store`` on answers to authenticated requests.
@@ -52,7 +53,9 @@ class SecurityHeaders:
     frame_ancestors : str
         ``frame-ancestors`` value for those paths (``*`` or a list of origins).
     device_paths : sequence of regex
-        Paths allowed to use geolocation and the camera.
+        Paths allowed to use geolocation and the camera (the field app).
+    geolocation_paths : sequence of regex
+        Paths allowed to use geolocation only (« près de chez moi »).
     cors_paths : sequence of regex
         Public paths readable cross-origin (GET/HEAD).
     tile_url : str, optional
@@ -65,6 +68,7 @@ class SecurityHeaders:
         frame_paths: Sequence[str] = (),
         frame_ancestors: str = "*",
         device_paths: Sequence[str] = (),
+        geolocation_paths: Sequence[str] = (),
         cors_paths: Sequence[str] = (),
         tile_url: str | None = None,
     ) -> None:
@@ -72,6 +76,7 @@ class SecurityHeaders:
         self.frame_paths = [re.compile(p) for p in frame_paths]
         self.frame_ancestors = frame_ancestors
         self.device_paths = [re.compile(p) for p in device_paths]
+        self.geolocation_paths = [re.compile(p) for p in geolocation_paths]
         self.cors_paths = [re.compile(p) for p in cors_paths]
         origin = tile_origin(tile_url)
         self.img_src = "'self' data: blob:" + (f" {origin}" if origin else "")
@@ -83,8 +88,11 @@ class SecurityHeaders:
         return any(p.search(path) for p in patterns)
 
     def csp(self, nonce: str, framable: bool) -> str:
-        """The Content-Security-Policy of one response."""
-        ancestors = self.frame_ancestors if framable else "'none'"
+        """The Content-Security-Policy of one response (no ``frame-ancestors`` at all on the
+        framable paths when any site may frame them: ``*`` would not match a partner page
+        opened from a file or ``about:blank``)."""
+        ancestors = self.frame_ancestors if framable else "'self'"
+        framing = "" if ancestors.strip() == "*" else f"; frame-ancestors {ancestors}"
         return (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
@@ -94,8 +102,8 @@ class SecurityHeaders:
             f"connect-src {self.connect_src}; "
             "object-src 'none'; "
             "base-uri 'self'; "
-            "form-action 'self'; "
-            f"frame-ancestors {ancestors}"
+            "form-action 'self'"
+            f"{framing}"
         )
 
     def headers_for(self, scope: Scope, nonce: str) -> list[tuple[bytes, bytes]]:
@@ -103,6 +111,7 @@ class SecurityHeaders:
         path = scope["path"]
         framable = self._match(self.frame_paths, path)
         device = self._match(self.device_paths, path)
+        located = device or self._match(self.geolocation_paths, path)
         found = [
             (b"content-security-policy", self.csp(nonce, framable).encode()),
             (b"x-content-type-options", b"nosniff"),
@@ -110,13 +119,13 @@ class SecurityHeaders:
             (b"cross-origin-opener-policy", b"same-origin"),
             (
                 b"permissions-policy",
-                b"geolocation=(self), camera=(self), microphone=(), payment=(), usb=()"
-                if device
-                else b"geolocation=(), camera=(), microphone=(), payment=(), usb=()",
+                (b"geolocation=(self)" if located else b"geolocation=()")
+                + (b", camera=(self)" if device else b", camera=()")
+                + b", microphone=(), payment=(), usb=()",
             ),
         ]
         if not framable:
-            found.append((b"x-frame-options", b"DENY"))
+            found.append((b"x-frame-options", b"SAMEORIGIN"))
         if self._cors(scope):
             found.append((b"access-control-allow-origin", b"*"))
             found.append((b"vary", b"Origin"))

@@ -100,6 +100,8 @@ class Settings:
     """CSP frame-ancestors of the framable paths (e.g. ``https://partenaire.fr``)."""
     device_paths: tuple[str, ...] = (r"^/marche(/|$)",)
     """Pages (the field app) allowed to ask for geolocation and the camera."""
+    geolocation_paths: tuple[str, ...] = (r"^/aide(/|$)",)
+    """Pages allowed to ask for geolocation only (« près de chez moi »)."""
     cors_paths: tuple[str, ...] = (
         r"^/api/public(/|$)",
         r"^/api/qpv(/|$)",
@@ -271,6 +273,7 @@ def _hardening_from_env(env: Mapping[str, str]) -> dict[str, object]:
         "frame_paths": _list(env, "CARTEGALITE_FRAME_PATHS", base.frame_paths),
         "frame_ancestors": env.get("CARTEGALITE_FRAME_ANCESTORS", base.frame_ancestors),
         "device_paths": _list(env, "CARTEGALITE_DEVICE_PATHS", base.device_paths),
+        "geolocation_paths": _list(env, "CARTEGALITE_GEOLOCATION_PATHS", base.geolocation_paths),
         "cors_paths": _list(env, "CARTEGALITE_CORS_PATHS", base.cors_paths),
         "retention_months": _int(
             env, "CARTEGALITE_RETENTION_MONTHS", base.retention_months, 1, 240

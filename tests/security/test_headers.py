@@ -34,11 +34,11 @@ def csp(resp: Any) -> dict[str, str]:
 def test_headers_on_json_and_errors(client: TestClient) -> None:
     for resp in (client.get("/health"), client.get("/api/me"), client.get("/nulle-part")):
         assert resp.headers["x-content-type-options"] == "nosniff"
-        assert resp.headers["x-frame-options"] == "DENY"
+        assert resp.headers["x-frame-options"] == "SAMEORIGIN"
         assert resp.headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert "geolocation=()" in resp.headers["permissions-policy"]
         policy = csp(resp)
-        assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+        assert policy["frame-ancestors"] == "'self'" and policy["object-src"] == "'none'"
         assert "'unsafe-inline'" not in policy["script-src"]
         assert "access-control-allow-origin" not in resp.headers
         assert "server" not in {k.lower() for k in resp.headers} or "uvicorn" not in str(
@@ -80,7 +80,7 @@ def test_frames_allowed_only_on_widget_paths(settings: Settings) -> None:
         framed = client.get("/confidentialite")
         assert "x-frame-options" not in framed.headers
         assert csp(framed)["frame-ancestors"] == "https://partenaire.fr"
-        assert client.get("/").headers["x-frame-options"] == "DENY"
+        assert client.get("/").headers["x-frame-options"] == "SAMEORIGIN"
     defaults = Settings()
     assert any(re.search(p, "/widget/acteurs") for p in defaults.frame_paths)
     assert any(re.search(p, "/aide/widget") for p in defaults.frame_paths)
@@ -89,8 +89,13 @@ def test_frames_allowed_only_on_widget_paths(settings: Settings) -> None:
 def test_device_features_only_for_field_app_paths(settings: Settings) -> None:
     tuned = settings.with_(device_paths=(r"^/confidentialite$",))
     with TestClient(create_app(tuned)) as client:
-        assert "geolocation=(self)" in client.get("/confidentialite").headers["permissions-policy"]
+        policy = client.get("/confidentialite").headers["permissions-policy"]
+        assert "geolocation=(self)" in policy and "camera=(self)" in policy
         assert "camera=()" in client.get("/").headers["permissions-policy"]
+        located = client.get("/aide").headers["permissions-policy"]
+        assert "geolocation=(self)" in located and "camera=()" in located
+        field = client.get("/marche").headers["permissions-policy"]
+        assert "geolocation=()" in field  # the test moved the device paths elsewhere
 
 
 def test_cors_only_on_public_aggregates(client: TestClient, admin_headers: dict[str, str]) -> None:
