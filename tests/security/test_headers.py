@@ -21,6 +21,10 @@ PAGES = (
     "/expositions/couverture",
     "/confidentialite",
     "/docs",
+    "/aide",
+    "/aide/widget",
+    "/aide/carte?commune=44109",
+    "/marche",
 )
 
 
@@ -157,7 +161,7 @@ def test_pages_draw_under_the_csp_in_chromium(page: Any) -> None:
         assert resp.status == 200, path
         assert "nonce-" in resp.headers["content-security-policy"]
         page.wait_for_load_state("networkidle")
-        if path.startswith(("/cartes", "/expositions")):
+        if path.startswith(("/cartes", "/expositions", "/aide/carte")):
             page.wait_for_selector(".leaflet-pane", state="attached", timeout=10000)
             assert page.locator(".leaflet-control-scale").count() == 1, path
         if path == "/cartes/qpv":
