@@ -5,6 +5,7 @@ routing rule, a school, an exhibition and a showing, all made through the API.""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from accounts import passwords
 from api.settings import Settings
 from tests.actors.test_write_api import NEW as ACTOR
 from tests.surveys.conftest import bearer, walk_obs
@@ -204,7 +206,17 @@ SCHOOL = {
 }
 
 
-def _staff(client: TestClient, admin: Headers) -> tuple[dict[str, Headers], dict[str, str]]:
+@functools.cache
+def password_hash() -> str:
+    """One argon2 hash of :data:`PASSWORD` for the session (hashing costs ~0.15 s each)."""
+    return passwords.hash_password(PASSWORD)
+
+
+def _staff(
+    client: TestClient, conn: psycopg.Connection[Any], admin: Headers
+) -> tuple[dict[str, Headers], dict[str, str]]:
+    """The staff accounts, made through the API; their password (the same for all) is written
+    once in SQL — the password routes themselves are tested in ``test_accounts.py``."""
     headers: dict[str, Headers] = {}
     logins = {"admin": "admin"}
     for who, login, role, scope in (
@@ -214,21 +226,20 @@ def _staff(client: TestClient, admin: Headers) -> tuple[dict[str, Headers], dict
         ("planner_out", "hugo.urba", "planner", [BELLEVUE]),
         ("moderator", "marc.modo", "moderator", None),
     ):
-        body: dict[str, Any] = {"login": login, "role": role, "password": PASSWORD}
+        body: dict[str, Any] = {"login": login, "role": role}
         if scope:
             body["scope_qpv"] = scope
         resp = client.post("/api/users", json=body, headers=admin)
         assert resp.status_code == 201, resp.text
         headers[who] = bearer(resp.json()["token"])
         logins[who] = login
-    resp = client.put("/api/users/admin/password", json={"password": PASSWORD}, headers=admin)
-    assert resp.status_code == 204, resp.text
+    conn.execute("UPDATE users SET password_hash = %s", (password_hash(),))
     return headers, logins
 
 
 @pytest.fixture
 def world(client: TestClient, conn: psycopg.Connection[Any], admin_headers: Headers) -> World:
-    headers, logins = _staff(client, admin_headers)
+    headers, logins = _staff(client, conn, admin_headers)
     headers["admin"] = admin_headers
     headers["anonymous"] = {}
     w = World(client, conn, headers, logins, {}, {}, "", "", "", "", "", 0, "", "", "")
