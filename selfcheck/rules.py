@@ -105,19 +105,19 @@ class Ruleset:
     rules: tuple[Rule, ...]
 
     def situation(self, code: str) -> Choice:
-        return _pick(self.situations, code, "situation")
+        return _pick(self.situations, code, "situation inconnue")
 
     def reason(self, code: str) -> Choice:
-        return _pick(self.reasons, code, "raison")
+        return _pick(self.reasons, code, "raison inconnue")
 
     def place(self, domain: str) -> Choice:
-        return _pick(self.places, domain, "domaine")
+        return _pick(self.places, domain, "domaine inconnu")
 
     def wish(self, code: str) -> Choice:
-        return _pick(self.wishes, code, "souhait")
+        return _pick(self.wishes, code, "souhait inconnu")
 
     def age_band(self, code: str) -> Choice:
-        return _pick(self.age_bands, code, "tranche d'âge")
+        return _pick(self.age_bands, code, "tranche d'âge inconnue")
 
     def evidence_for(self, kind: str) -> list[str]:
         return [e.text for e in self.evidence if "*" in e.kinds or kind in e.kinds]
@@ -128,7 +128,7 @@ def _pick(choices: tuple[Choice, ...], code: str, name: str) -> Choice:
         if choice.code == code:
             return choice
     valid = ", ".join(c.code for c in choices)
-    raise Invalid(f"{name} inconnue : {code!r} (valeurs possibles : {valid})")
+    raise Invalid(f"{name} : {code!r} (valeurs possibles : {valid})")
 
 
 def load(path: Path | None = None) -> Ruleset:
