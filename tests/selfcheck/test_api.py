@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
@@ -40,7 +39,9 @@ def test_check_answers_and_stores_nothing(sc_client: TestClient, sc_conn: Any) -
     body = response.json()
     assert body["discrimination"] == "oui" and body["stored"] is False
     assert {g["code"] for g in body["grounds"]} == {"patronyme", "origine"}
-    assert all(g["legal_url"].startswith("https://www.legifrance.gouv.fr/") for g in body["grounds"])
+    assert all(
+        g["legal_url"].startswith("https://www.legifrance.gouv.fr/") for g in body["grounds"]
+    )
     assert body["domain"] == {"code": "emploi", "label": "Emploi, stage, formation professionnelle"}
     assert [h["code"] for h in body["helplines"]][:2] == [
         "allonantes_discriminations",
@@ -141,13 +142,20 @@ def test_statistics_suppress_counts_under_k(
     stats = sc_client.get("/api/selfcheck/stats").json()
     assert stats["min_count"] == k and stats["total"] == k  # 5 in all: shown
     assert stats["breakdowns"]["place"] == []  # 4 and 1: both hidden
-    assert stats["breakdowns"]["ground"] == [{"ground": "origine", "ground_label": "Origine", "n": k}]
+    assert stats["breakdowns"]["ground"] == [
+        {"ground": "origine", "ground_label": "Origine", "n": k}
+    ]
     assert stats["breakdowns"]["domain"] == []  # emploi 4, logement 1
     _testify(sc_conn, config, 1, place=MALAKOFF)
     stats = sc_client.get("/api/selfcheck/stats").json()
     assert stats["breakdowns"]["place"] == [{"place": MALAKOFF, "place_name": "Malakoff", "n": k}]
-    assert {"place": MALAKOFF, "place_name": "Malakoff", "ground": "origine",
-            "ground_label": "Origine", "n": k} in stats["breakdowns"]["place_ground"]
+    assert {
+        "place": MALAKOFF,
+        "place_name": "Malakoff",
+        "ground": "origine",
+        "ground_label": "Origine",
+        "n": k,
+    } in stats["breakdowns"]["place_ground"]
     for table in stats["breakdowns"].values():
         assert all(row["n"] >= k for row in table)
     assert "age_band" not in stats["breakdowns"]  # staff only
@@ -211,7 +219,8 @@ def test_group_session_counts_answers_of_the_group_only(
     closed = sc_client.post(f"/api/selfcheck/sessions/{code}/close", headers=facilitator)
     assert closed.json()["open"] is False
     late = sc_client.post(
-        "/api/selfcheck/testimonies", json={**answers[0], "session_code": code, "count_publicly": False}
+        "/api/selfcheck/testimonies",
+        json={**answers[0], "session_code": code, "count_publicly": False},
     )
     assert late.status_code == 422 and "séance" in late.json()["detail"]
 

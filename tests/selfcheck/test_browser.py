@@ -84,8 +84,10 @@ def test_done_when_malakoff_internship_refused_because_of_her_name_keyboard_only
     said = page.locator("ul.criteres").inner_text()
     assert "Patronyme" in said and "Origine" in said
     assert "Emploi, stage, formation professionnelle" in page.locator("main").inner_text()
-    assert page.locator("ul.criteres a.loi").first.get_attribute("href").startswith(
-        "https://www.legifrance.gouv.fr/"
+    assert (
+        page.locator("ul.criteres a.loi")
+        .first.get_attribute("href")
+        .startswith("https://www.legifrance.gouv.fr/")
     )
     places = page.locator("ol.lieux > li")
     assert places.count() == 3

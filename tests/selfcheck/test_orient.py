@@ -22,7 +22,6 @@ from tests.selfcheck.conftest import MALAKOFF
 GEOD = Geod(ellps="WGS84")
 
 
-
 def _types_handling(ground: str, domain: str) -> set[str]:
     """Actor types whose rule (actors/type_rules.toml, read here as plain TOML) covers both."""
     raw = tomllib.loads(
@@ -68,7 +67,9 @@ def test_malakoff_name_internship_gives_the_three_nearest_places_for_origin_and_
     types = _types_handling("patronyme", "emploi") | _types_handling("origine", "emploi")
     assert types == {"defenseur_des_droits_permanence", "acces_au_droit_cdad"}
     expected = expected_nearest(shared_data, malakoff_centroid, types, 3)
-    got = [(f["properties"]["nom"], f["properties"]["distance_m"]) for f in result.orientation.places]
+    got = [
+        (f["properties"]["nom"], f["properties"]["distance_m"]) for f in result.orientation.places
+    ]
     assert [name for name, _ in got] == [name for name, _ in expected]
     for (_, mine), (_, theirs) in zip(got, expected, strict=True):
         assert abs(mine - theirs) < 1.0  # metres

@@ -97,8 +97,13 @@ def test_a_missing_or_unknown_answer_is_said_on_the_same_step(sc_client: TestCli
 
 
 def test_pages_load_nothing_from_elsewhere(sc_client: TestClient) -> None:
-    for path in ("/discrimination", "/discrimination/groupe", "/discrimination/animer",
-                 "/discrimination/statistiques", "/discrimination/regles"):
+    for path in (
+        "/discrimination",
+        "/discrimination/groupe",
+        "/discrimination/animer",
+        "/discrimination/statistiques",
+        "/discrimination/regles",
+    ):
         response = sc_client.get(path)
         assert response.status_code == 200, path
         assert "set-cookie" not in response.headers
@@ -106,9 +111,16 @@ def test_pages_load_nothing_from_elsewhere(sc_client: TestClient) -> None:
         loaded = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', response.text)
         assert all(s.startswith(("/", "data:")) for s in loaded), loaded
         assert "onclick" not in response.text and "<script>" not in response.text
-        assert all(not s.startswith("http") or "legifrance" in s or s.startswith(
-            ("https://www.antidiscriminations", "https://3018", "https://www.allo119")
-        ) or "gouv.fr" in s or "francebleu" in s for s in sources)
+        assert all(
+            not s.startswith("http")
+            or "legifrance" in s
+            or s.startswith(
+                ("https://www.antidiscriminations", "https://3018", "https://www.allo119")
+            )
+            or "gouv.fr" in s
+            or "francebleu" in s
+            for s in sources
+        )
 
 
 def test_home_and_resident_page_link_to_the_self_check(sc_client: TestClient) -> None:
@@ -132,8 +144,9 @@ def test_facilitator_page_creates_a_session_and_the_private_results_link(
     wrong = sc_client.post("/discrimination/groupe", data={"code": "AAA-AAA"})
     assert wrong.status_code == 422 and "code de séance inconnu" in wrong.text
     results = sc_client.get(link)
-    assert results.status_code == 200 and "Le bilan s'affiche à partir de 3 réponses" in html.unescape(
-        results.text
+    assert (
+        results.status_code == 200
+        and "Le bilan s'affiche à partir de 3 réponses" in html.unescape(results.text)
     )
     no_key = sc_client.get(link.split("?")[0])
     assert no_key.status_code == 404

@@ -20,45 +20,114 @@ CASES = [
     # a refused job because of origin: the three elements → may be a discrimination
     ("refus_emploi", ["origine"], None, "discrimination_possible", "oui", {"origine"}, "emploi"),
     # the done-when case: an internship refused because of her name
-    ("refus_emploi", ["nom"], "emploi", "discrimination_possible", "oui",
-     {"patronyme", "origine"}, "emploi"),
+    (
+        "refus_emploi",
+        ["nom"],
+        "emploi",
+        "discrimination_possible",
+        "oui",
+        {"patronyme", "origine"},
+        "emploi",
+    ),
     # a flat refused because of the neighbourhood → « lieu de résidence »
-    ("refus_logement", ["quartier"], None, "discrimination_possible", "oui",
-     {"lieu_residence"}, "logement"),
+    (
+        "refus_logement",
+        ["quartier"],
+        None,
+        "discrimination_possible",
+        "oui",
+        {"lieu_residence"},
+        "logement",
+    ),
     # an insult in the street: not a discrimination, an insult (also punished)
-    ("insulte", ["origine"], "espace_public", "injure_discriminatoire", "non", {"origine"},
-     "espace_public"),
+    (
+        "insulte",
+        ["origine"],
+        "espace_public",
+        "injure_discriminatoire",
+        "non",
+        {"origine"},
+        "espace_public",
+    ),
     ("insulte", ["ne_sais_pas"], None, "injure", "non", set(), None),
     # treated worse in the street: outside the domains of discrimination
     ("rue", ["religion"], None, "espace_public", "non", {"religion"}, "espace_public"),
     # unknown ground, covered domain → depends on the reason
-    ("refus_service", ["ne_sais_pas"], None, "discrimination_raison_a_verifier", "peut_etre",
-     set(), "biens_services"),
+    (
+        "refus_service",
+        ["ne_sais_pas"],
+        None,
+        "discrimination_raison_a_verifier",
+        "peut_etre",
+        set(),
+        "biens_services",
+    ),
     # a reason the law does not list
     ("ecole", ["autre_raison"], None, "pas_un_critere", "non", set(), "education"),
     # no domain at all (situation without one, « je ne sais pas » at step 3)
-    ("moins_bien_ailleurs", ["age"], "ne_sais_pas", "discrimination_domaine_a_preciser",
-     "peut_etre", {"age"}, None),
+    (
+        "moins_bien_ailleurs",
+        ["age"],
+        "ne_sais_pas",
+        "discrimination_domaine_a_preciser",
+        "peut_etre",
+        {"age"},
+        None,
+    ),
     ("autre", ["handicap"], None, "a_preciser", "peut_etre", {"handicap"}, None),
     # the person's own domain wins over the situation's
-    ("moins_bien_ailleurs", ["sante"], "sante", "discrimination_possible", "oui",
-     {"etat_sante"}, "sante"),
+    (
+        "moins_bien_ailleurs",
+        ["sante"],
+        "sante",
+        "discrimination_possible",
+        "oui",
+        {"etat_sante"},
+        "sante",
+    ),
     # police: a discrimination by a person holding public authority
-    ("police", ["couleur_peau"], None, "discrimination_cas_police", "oui",
-     {"pretendue_race", "origine"}, "police_justice"),
+    (
+        "police",
+        ["couleur_peau"],
+        None,
+        "discrimination_cas_police",
+        "oui",
+        {"pretendue_race", "origine"},
+        "police_justice",
+    ),
     # harassment: discriminatory in a covered domain, else harassment
-    ("harcelement", ["orientation"], "education", "harcelement_discriminatoire", "peut_etre",
-     {"orientation_sexuelle"}, "education"),
+    (
+        "harcelement",
+        ["orientation"],
+        "education",
+        "harcelement_discriminatoire",
+        "peut_etre",
+        {"orientation_sexuelle"},
+        "education",
+    ),
     ("harcelement", ["orientation"], None, "harcelement", "non", {"orientation_sexuelle"}, None),
     # violence comes first, whatever the reason
     ("violence", ["origine"], "emploi", "violence", "non", {"origine"}, "emploi"),
     # several grounds, one of them outside the law: still a discrimination
-    ("refus_entree", ["autre_raison", "apparence", "couleur_peau"], None,
-     "discrimination_possible", "oui", {"apparence_physique", "pretendue_race", "origine"},
-     "biens_services"),
+    (
+        "refus_entree",
+        ["autre_raison", "apparence", "couleur_peau"],
+        None,
+        "discrimination_possible",
+        "oui",
+        {"apparence_physique", "pretendue_race", "origine"},
+        "biens_services",
+    ),
     # a ground offered under « d'autres raisons prévues par la loi »
-    ("travail", ["activites_syndicales"], None, "discrimination_possible", "oui",
-     {"activites_syndicales"}, "emploi"),
+    (
+        "travail",
+        ["activites_syndicales"],
+        None,
+        "discrimination_possible",
+        "oui",
+        {"activites_syndicales"},
+        "emploi",
+    ),
 ]
 
 
@@ -124,4 +193,6 @@ def test_months_and_places_parse() -> None:
     answers = parse(RawAnswers("refus_emploi", (), None, "qp044013", "2026-12"), BOOK, TODAY)
     assert answers.place.qpv == "QP044013" and answers.month == date(2026, 12, 1)
     assert parse(RawAnswers("refus_emploi", (), None, "44109", "avant"), BOOK, TODAY).month is None
-    assert parse(RawAnswers("refus_emploi", (), None, "44109"), BOOK, TODAY).place.commune == "44109"
+    assert (
+        parse(RawAnswers("refus_emploi", (), None, "44109"), BOOK, TODAY).place.commune == "44109"
+    )
