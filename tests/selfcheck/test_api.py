@@ -9,20 +9,22 @@ from typing import Any
 import psycopg
 from fastapi.testclient import TestClient
 
+from actors.hours import paris_now
 from api.main import create_app
 from api.settings import Settings
 from selfcheck import rules, service
-from selfcheck.answers import RawAnswers
+from selfcheck.answers import RawAnswers, months_ago
 from selfcheck.models import TESTIMONY_FIELDS, Config
 from tests.actors.helpers import AT
 from tests.selfcheck.conftest import ADMIN, MALAKOFF, staff
 
+LAST_MONTH = months_ago(paris_now().date(), 1)
 NAME_INTERNSHIP = {
     "situation": "refus_emploi",
     "reasons": ["nom"],
     "domain": "emploi",
     "place": MALAKOFF,
-    "month": "2026-11",
+    "month": f"{LAST_MONTH:%Y-%m}",
     "wishes": ["parler"],
 }
 
@@ -61,7 +63,7 @@ UNKNOWN = [
     ({"place": "QP999999"}, "quartier"),
     ({"place": "75056"}, "commune"),
     ({"place": "12 rue"}, "lieu"),
-    ({"month": "2031-01"}, "mois"),
+    ({"month": f"{LAST_MONTH.year + 2}-01"}, "mois"),
     ({"wishes": ["danser"]}, "souhait"),
     ({"age_band": "12_ans"}, "tranche d'âge"),
     ({"session_code": "ZZZ-ZZZ"}, "séance"),
@@ -110,7 +112,7 @@ def test_the_stored_testimony_has_exactly_the_allowed_fields(
         None,
         "15_17",
     )
-    assert row["month"].isoformat() == "2026-11-01"
+    assert row["month"] == LAST_MONTH
     # nothing of the situation, the wishes, the request or the moment
     text = repr(row)
     assert "refus_emploi" not in text and "parler" not in text and "testclient" not in text
