@@ -80,7 +80,10 @@ def test_done_when_malakoff_internship_refused_because_of_her_name_keyboard_only
     page.keyboard.press("Enter")
     heading = page.get_by_role("heading", level=1, name="Ça peut être une discrimination")
     heading.wait_for()
-    assert page.evaluate("document.activeElement.id") == "titre-reponse"
+    # the script moves the focus to the verdict (deferred: wait for it, on a busy machine too)
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'titre-reponse'"
+    )
     said = page.locator("ul.criteres").inner_text()
     assert "Patronyme" in said and "Origine" in said
     assert "Emploi, stage, formation professionnelle" in page.locator("main").inner_text()
