@@ -19,10 +19,12 @@ from api.pages import actors as actor_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import marche as marche_pages
+from api.pages import selfcheck as selfcheck_pages
 from api.pages import surveys as survey_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
+from api.routes import selfcheck as selfcheck_routes
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -54,11 +56,13 @@ ROUTERS = [
     exhibitions_routes.schools,
     exhibitions_routes.router,
     actor_routes.router,
+    selfcheck_routes.router,
     maps.router,
     exhibitions_pages.router,
     survey_pages.router,
     actor_pages.router,
     marche_pages.router,
+    selfcheck_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
