@@ -16,9 +16,9 @@ from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
+from api.pages import cartes as cartes_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
-from api.pages import surveys as survey_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import health, observations, ogc, plan, public, qpv, users, walks
@@ -54,7 +54,7 @@ ROUTERS = [
     actor_routes.router,
     maps.router,
     exhibitions_pages.router,
-    survey_pages.router,
+    cartes_pages.router,
     actor_pages.router,
     home.router,
 ]
