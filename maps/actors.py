@@ -118,8 +118,7 @@ def actors_map(
     if reference is not None:
         ref = (reference[0], reference[1], reference[0], reference[1])
         fit = ref if fit is None else _union(fit, ref)
-    # base_map puts the title into <title> unescaped: it may hold an actor's name.
-    m = base_map(html.escape(title), _pad(fit) if fit else fallback_bounds, tiles, height=height)
+    m = base_map(title, _pad(fit) if fit else fallback_bounds, tiles, height=height)
     used = actor_markers(points)
     used.add_to(m)
     if reference is not None:

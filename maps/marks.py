@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from branca.element import Template
 from folium.elements import JSCSSMixin
@@ -43,6 +43,16 @@ THEME_COLOURS = {
     "usages": "#d55e00",
 }
 """Same colours as ``cartes.css`` (Okabe–Ito palette, distinguishable by colour-blind readers)."""
+THEME_TEXT: dict[str, str] = {}
+"""Text colour on a theme's colour when black would not contrast enough (WCAG AA: none today,
+black reaches 5.4:1 on the darkest, #d55e00)."""
+
+
+def theme_swatch(code: str) -> str:
+    """Inline CSS of a legend swatch for ``code`` (background and text as on the markers)."""
+    return f"background:{THEME_COLOURS.get(code, '#999')};color:{THEME_TEXT.get(code, '#000')}"
+
+
 RATING_SHAPES = ("triangle", "losange", "carré", "rond")
 """Shape of an observation's marker by rating 0–3 (see ``cartes.css``)."""
 SLOT_LABELS = {TimeSlot.JOUR: "jour", TimeSlot.SOIREE: "soirée", TimeSlot.NUIT: "nuit"}
@@ -96,8 +106,9 @@ cgMarks.{{ this.function }}({{ this.get_name() }}, {{ this.rows_json }}, {{ this
 {% endmacro %}
 """
     )
-    default_js: ClassVar[list[tuple[str, str]]] = [("cartes.js", CARTES_JS)]
-    default_css: ClassVar[list[tuple[str, str]]] = [("cartes.css", CARTES_CSS)]
+    # Instance attributes in folium (JSCSSMixin); class-level defaults as folium declares them.
+    default_js = [("cartes.js", CARTES_JS)]  # noqa: RUF012
+    default_css = [("cartes.css", CARTES_CSS)]  # noqa: RUF012
 
     def __init__(
         self,

@@ -20,10 +20,10 @@ from maps.layers import qpv_layer
 from maps.marks import (
     RATING_SHAPES,
     SLOT_LABELS,
-    THEME_COLOURS,
     THEME_SHORT,
     issue_layer,
     observation_layer,
+    theme_swatch,
 )
 from maps.render import Bounds, add_heading, base_map, render_html
 from maps.styles import QPV_STYLE, Tiles
@@ -216,10 +216,7 @@ def walk_layers(walks: Sequence[WalkLine]) -> list[folium.GeoJson]:
 
 def legend(data: SafetyData, helpers: ActorMarkers | None) -> str:
     """The legend in the page flow: every colour also said by a shape, glyph or word."""
-    themes = [
-        (f"background:{THEME_COLOURS.get(c, '#999')}", THEME_SHORT.get(c, ""), grid().label_of(c))
-        for c in grid().themes
-    ]
+    themes = [(theme_swatch(c), THEME_SHORT.get(c, ""), grid().label_of(c)) for c in grid().themes]
     ratings = [
         (f"background:#bbb;{SHAPE_CSS[i]}", "", f"{RATING_SHAPES[i]} : {label}")
         for i, label in sorted(grid().scales["rating"].items())

@@ -11,7 +11,15 @@ import folium
 from branca.element import Element, Figure, MacroElement, Template
 
 from maps import page
-from maps.marks import RATING_SHAPES, SLOT_LABELS, issue_layer, observation_layer, safe_json
+from maps.marks import (
+    RATING_SHAPES,
+    SLOT_LABELS,
+    THEME_SHORT,
+    issue_layer,
+    observation_layer,
+    safe_json,
+    theme_swatch,
+)
 from maps.render import Bounds, add_heading, base_map, render_html
 from maps.safety import SHAPE_CSS, walk_layers, walks_table
 from maps.styles import DEFAULT_BOUNDS, Tiles
@@ -157,7 +165,6 @@ def _union(bounds: Sequence[Bounds | None]) -> Bounds | None:
 
 
 def _legend() -> str:
-    from maps.marks import THEME_COLOURS, THEME_SHORT
 
     g = grid()
     return page.legend_section(
@@ -166,7 +173,7 @@ def _legend() -> str:
                 "Thème de l'observation (couleur et initiales)",
                 [
                     (
-                        f"background:{THEME_COLOURS.get(c, '#999')}",
+                        theme_swatch(c),
                         THEME_SHORT.get(c, ""),
                         g.label_of(c),
                     )
