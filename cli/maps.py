@@ -73,9 +73,7 @@ def _inside(root: Path, relative: str) -> Path:
 
 @app.callback(invoke_without_command=True)
 def map_command(
-    name: Annotated[
-        MapName, typer.Argument(help="La carte à écrire")
-    ],
+    name: Annotated[MapName, typer.Argument(help="La carte à écrire")],
     output: Annotated[Path, typer.Option("--out", "-o", help="Fichier HTML à écrire")],
     qpv: Annotated[str | None, typer.Option(help="Code du QPV (securite)")] = None,
     creneau: Annotated[TimeSlot | None, typer.Option(help="jour, soiree, nuit (securite)")] = None,

@@ -40,6 +40,8 @@ SHAPE_CSS = (
     "border-radius:50%",
 )
 ROUTE_DASH = {"jour": None, "soiree": "10 6", "nuit": "3 6"}
+FIT_PADDING_PX = 24
+"""Room around the fitted data, so that the markers at the edges show whole."""
 
 
 def safety_map(
@@ -70,7 +72,9 @@ def safety_map(
     f = data.filters
     title = "Sécurité ressentie : marches exploratoires et signalements"
     bounds = _pad(data.extent) if data.extent else fallback_bounds
-    m = base_map(title, bounds, tiles)
+    if f.qpv and data.extent and fallback_bounds:  # the chosen quartier stays in view
+        bounds = _union(bounds, fallback_bounds)
+    m = base_map(title, bounds, tiles, padding=FIT_PADDING_PX)
     page.add_page_css(m)
     add_heading(m, title, summary(data))
     if action is not None:
@@ -382,6 +386,12 @@ def walks_table(walks: Sequence[WalkLine], names: dict[str, str]) -> str:
         ],
         "cg-walks",
     )
+
+
+def _union(a: Bounds | None, b: Bounds) -> Bounds:
+    if a is None:
+        return b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _pad(bounds: Bounds, least: float = 0.002) -> Bounds:

@@ -20,7 +20,7 @@ from maps.marks import (
     safe_json,
     theme_swatch,
 )
-from maps.render import Bounds, add_heading, base_map, render_html
+from maps.render import Below, Bounds, add_heading, base_map, render_html
 from maps.safety import SHAPE_CSS, walk_layers, walks_table
 from maps.styles import DEFAULT_BOUNDS, Tiles
 from surveys.grid import Grid, grid
@@ -97,8 +97,8 @@ def walk_map(data: WalkMapData, tiles: Tiles | None, height: str = "70vh") -> st
     add_heading(maps[0], title, f"{side_title(data.walk)}. {note}")
     page.add_page_css(maps[0])
     last = maps[-1]
-    markup = "</div>" + _legend() + _tables(sides, data.qpv_names)
-    page.add_below(last, markup)
+    Below("</div>").add_to(last)  # closes .cg-pair, after the last map
+    page.add_below(last, _legend() + _tables(sides, data.qpv_names))
     for m in maps[:-1]:
         folium.LayerControl(collapsed=False).add_to(m)
     return render_html(last)
@@ -114,7 +114,7 @@ def _side_map(
 ) -> folium.Map:
     width = "100%" if count == 1 else "49.5%"
     if figure is None:
-        m = base_map(side_title(side), bounds, tiles, height=height)
+        m = base_map(side_title(side), bounds, tiles, height=height, padding=24)
         m.width = (49.5, "%") if count > 1 else m.width
     else:
         m = folium.Map(location=None, tiles=None, control_scale=True, height=height, width=width)
@@ -126,7 +126,7 @@ def _side_map(
                 name="Fond de carte",
                 overlay=False,
             ).add_to(m)
-        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], padding=(24, 24))
     MapTitle(side_title(side)).add_to(m)
     for layer in walk_layers([side.walk]):
         layer.add_to(m)

@@ -20,7 +20,8 @@ TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 def has_layer(page: str, name: str) -> bool:
     """The layer control lists ``name`` (names are JSON-encoded in the page's script)."""
-    return json.dumps(name) in page
+    encoded = json.dumps(name)  # as Jinja's tojson writes it (quotes as \u0027)
+    return encoded in page or encoded.replace("'", "\\u0027") in page
 
 
 def pages(story: Scenario) -> list[str]:
