@@ -19,9 +19,10 @@ from api.pages import actors as actor_pages
 from api.pages import cartes as cartes_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
+from api.pages import marche as marche_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
-from api.routes import health, observations, ogc, plan, public, qpv, users, walks
+from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -44,6 +45,7 @@ ROUTERS = [
     health.router,
     walks.router,
     observations.router,
+    field.router,
     plan.router,
     public.router,
     qpv.router,
@@ -56,6 +58,7 @@ ROUTERS = [
     exhibitions_pages.router,
     cartes_pages.router,
     actor_pages.router,
+    marche_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
