@@ -16,11 +16,11 @@ from accounts import service as accounts
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
+from api.pages import cartes as cartes_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import marche as marche_pages
 from api.pages import selfcheck as selfcheck_pages
-from api.pages import surveys as survey_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
@@ -59,7 +59,7 @@ ROUTERS = [
     selfcheck_routes.router,
     maps.router,
     exhibitions_pages.router,
-    survey_pages.router,
+    cartes_pages.router,
     actor_pages.router,
     marche_pages.router,
     selfcheck_pages.router,
