@@ -22,6 +22,7 @@ from api.pages import surveys as survey_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import health, observations, ogc, plan, public, qpv, users, walks
+from api.routes import planning as planning_routes
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -52,6 +53,7 @@ ROUTERS = [
     exhibitions_routes.schools,
     exhibitions_routes.router,
     actor_routes.router,
+    planning_routes.router,
     maps.router,
     exhibitions_pages.router,
     survey_pages.router,

@@ -78,6 +78,10 @@ class Settings:
     # --- schools (imported by serve when the database has none) ---
     schools_source: Path | None = None
     """Schools file imported by ``serve`` into an empty database."""
+    # --- planning: dashboards, hotspots, reports (issue 9) ---
+    planning_actor_distance_m: int = 1500
+    """A ground of discrimination with no active actor within this distance (metres, EPSG:2154)
+    of a QPV is listed among the dashboard's absences."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +137,14 @@ class Settings:
             schools_source=Path(
                 env.get("CARTEGALITE_SCHOOLS_SOURCE")
                 or PROJECT_ROOT.parent / "shared" / "data" / "schools" / "colleges_dep44.geojson"
+            ),
+            # --- planning (issue 9) ---
+            planning_actor_distance_m=_int(
+                env,
+                "CARTEGALITE_PLANNING_ACTOR_DISTANCE_M",
+                cls.planning_actor_distance_m,
+                0,
+                50_000,
             ),
         )
         settings.check()

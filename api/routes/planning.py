@@ -1,0 +1,87 @@
+"""Planning JSON: per-QPV dashboards, their comparison and overview, hotspots."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from api.deps import ConnDep, MaybePrincipal, SettingsDep, generation_param
+from api.routing import StrictJSONRoute
+from api.settings import Settings
+from planning import dashboard
+from planning import policy as planning_policy
+from planning.models import PlanningConfig
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["tableaux de bord"])
+
+
+def planning_config_from(settings: Settings, generation: int | None = None) -> PlanningConfig:
+    """The planning part of the settings, as the domain services take it."""
+    return PlanningConfig(
+        territory=settings.territory,
+        generation=generation or settings.qpv_generation,
+        public_min_count=settings.public_min_count,
+        public_delay_days=settings.public_delay_days,
+        actor_distance_m=settings.planning_actor_distance_m,
+        school_distance_m=settings.exhibitions_qpv_distance_m,
+    )
+
+
+def planning_config(
+    settings: SettingsDep, generation: Annotated[int, Depends(generation_param)]
+) -> PlanningConfig:
+    return planning_config_from(settings, generation)
+
+
+PlanningConfigDep = Annotated[PlanningConfig, Depends(planning_config)]
+Year = Annotated[int | None, Query(description="Année civile (défaut : l'année en cours)")]
+Demo = Annotated[bool, Query(description="Données de démonstration à la place")]
+Code = Annotated[str, Path(pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$", description="Code du QPV")]
+
+
+@router.get(
+    "/api/qpv/{code}/dashboard",
+    summary="Tableau de bord d'égalité d'un QPV (public agrégé, ou détaillé pour l'équipe)",
+)
+def qpv_dashboard(
+    code: Code,
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    year: Year = None,
+    demo: Demo = False,
+) -> dict[str, Any]:
+    """Observations by theme and time slot, feeling of safety by slot and month, GUSP issues
+    and median time to resolution, actions by status and owner, nearest actor per ground,
+    exhibitions in its schools, population, and the absences. Anonymous callers get the public
+    version: counts under ``public_min_count`` are ``null``."""
+    audience = planning_policy.audience(principal)
+    return dashboard.dashboard(conn, config, code, year, audience, demo)
+
+
+@router.get("/api/dashboards/compare", summary="Tableaux de bord de 2 à 6 QPV côte à côte")
+def compare(
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    codes: Annotated[str, Query(max_length=200, description="Codes QPV séparés par des virgules")],
+    year: Year = None,
+    demo: Demo = False,
+) -> dict[str, Any]:
+    audience = planning_policy.audience(principal)
+    return dashboard.compare(conn, config, codes.split(","), year, audience, demo)
+
+
+@router.get(
+    "/api/dashboards/overview", summary="Tous les QPV du territoire : chiffres clés et absences"
+)
+def overview(
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    year: Year = None,
+    demo: Demo = False,
+) -> dict[str, Any]:
+    audience = planning_policy.audience(principal)
+    return dashboard.overview(conn, config, year, audience, demo)
