@@ -18,6 +18,7 @@ from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
+from api.pages import planning as planning_pages
 from api.pages import surveys as survey_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
@@ -58,6 +59,7 @@ ROUTERS = [
     exhibitions_pages.router,
     survey_pages.router,
     actor_pages.router,
+    planning_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

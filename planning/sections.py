@@ -256,7 +256,7 @@ def actions(rows: list[dict[str, Any]], year: int, staff: bool) -> dict[str, Any
     }
     if staff:
         today = datetime.now(PARIS).date()
-        out["items"] = [
+        out["list"] = [
             {
                 "id": str(r["id"]),
                 "title": r["title"],
@@ -290,7 +290,7 @@ def walks(rows: list[dict[str, Any]], year: int, staff: bool) -> dict[str, Any]:
         "last_walk": last.isoformat() if last else None,
     }
     if staff:
-        out["items"] = [
+        out["list"] = [
             {
                 "id": str(r["id"]),
                 "title": r["title"],
@@ -310,7 +310,7 @@ def night_stops(rows: list[dict[str, Any]], staff: bool) -> dict[str, Any]:
     """Night stops never walked again (the count is public: places, not people)."""
     out: dict[str, Any] = {"count": len(rows)}
     if staff:
-        out["items"] = [
+        out["list"] = [
             {
                 "stop": r["name"],
                 "position": r["position"],

@@ -60,17 +60,25 @@ def qpv_dashboard(
     return dashboard.dashboard(conn, config, code, year, audience, demo)
 
 
+def split_codes(values: list[str]) -> list[str]:
+    """``["QP044005,QP044013", "QP044007"]`` → the three codes (repeated or comma-separated)."""
+    return [code for value in values for code in value.split(",")][:20]
+
+
 @router.get("/api/dashboards/compare", summary="Tableaux de bord de 2 à 6 QPV côte à côte")
 def compare(
     conn: ConnDep,
     config: PlanningConfigDep,
     principal: MaybePrincipal,
-    codes: Annotated[str, Query(max_length=200, description="Codes QPV séparés par des virgules")],
+    codes: Annotated[
+        list[str],
+        Query(max_length=200, description="Codes QPV (séparés par des virgules ou répétés)"),
+    ],
     year: Year = None,
     demo: Demo = False,
 ) -> dict[str, Any]:
     audience = planning_policy.audience(principal)
-    return dashboard.compare(conn, config, codes.split(","), year, audience, demo)
+    return dashboard.compare(conn, config, split_codes(codes), year, audience, demo)
 
 
 @router.get(
