@@ -10,7 +10,6 @@ from markupsafe import Markup
 from maps.charts import bar_chart, table
 from maps.sketch import walk_sketch
 
-
 SHORT = {
     "reperage": "Repérage",
     "visibilite": "Visibilité",
