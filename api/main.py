@@ -22,6 +22,7 @@ from api.pages import planning as planning_pages
 from api.pages import surveys as survey_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
+from api.routes import exports as export_routes
 from api.routes import health, observations, ogc, plan, public, qpv, users, walks
 from api.routes import planning as planning_routes
 from api.settings import Settings
@@ -55,6 +56,7 @@ ROUTERS = [
     exhibitions_routes.router,
     actor_routes.router,
     planning_routes.router,
+    export_routes.router,
     maps.router,
     exhibitions_pages.router,
     survey_pages.router,
@@ -63,6 +65,8 @@ ROUTERS = [
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
+
+ogc.PROVIDERS.append(export_routes.ogc_collections)
 
 
 def create_app(settings: Settings) -> FastAPI:
