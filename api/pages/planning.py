@@ -13,11 +13,21 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from api.deps import ConnDep, MaybePrincipal
+from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.pages import planning_views as views
-from api.routes.planning import Code, Demo, PlanningConfigDep, Year, split_codes
+from api.pages.maps import tiles_from
+from api.routes.planning import (
+    Code,
+    Demo,
+    HotspotParamsDep,
+    PlanningConfigDep,
+    Year,
+    split_codes,
+)
 from api.routing import StrictJSONRoute
-from planning import dashboard, report
+from geo import territory
+from maps.planning import hotspot_page
+from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
 from planning.models import current_year
 from planning.report import Version
@@ -72,6 +82,23 @@ def compare_page(
         table=views.compare_table(body),
         chart=views.compare_chart(body),
     )
+
+
+@router.get(
+    "/quartiers/zones-sensibles",
+    response_class=HTMLResponse,
+    summary="Carte et tableau des zones d'insécurité ressentie (équipe)",
+)
+def hotspots_page(
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: MaybePrincipal,
+    params: HotspotParamsDep,
+    demo: Demo = False,
+) -> HTMLResponse:
+    fc = hotspots.hotspots(conn, principal, params, demo)
+    area = territory.get(conn, settings.territory)
+    return HTMLResponse(hotspot_page(fc, tiles_from(settings), area.bounds))
 
 
 @router.get(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
 
 from api.deps import ConnDep, MaybePrincipal, SettingsDep, generation_param
 from api.routing import StrictJSONRoute
 from api.settings import Settings
-from planning import dashboard
+from planning import dashboard, hotspots
 from planning import policy as planning_policy
-from planning.models import PlanningConfig
+from planning.models import HotspotParams, PlanningConfig
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["tableaux de bord"])
 
@@ -93,3 +95,36 @@ def overview(
 ) -> dict[str, Any]:
     audience = planning_policy.audience(principal)
     return dashboard.overview(conn, config, year, audience, demo)
+
+
+def hotspot_params(
+    eps_m: Annotated[int, Query(description="Rayon DBSCAN en mètres (10 à 1000)")] = 60,
+    min_points: Annotated[int, Query(description="Observations minimales (2 à 100)")] = 4,
+    max_feeling: Annotated[
+        int, Query(description="Sentiment de sécurité au plus (0 à 2, échelle 0–3)")
+    ] = 1,
+    since: Annotated[date | None, Query(description="Depuis (AAAA-MM-JJ)")] = None,
+    until: Annotated[date | None, Query(description="Jusqu'au (AAAA-MM-JJ)")] = None,
+    qpv: Annotated[
+        str | None, Query(pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$", description="Un seul QPV")
+    ] = None,
+) -> HotspotParams:
+    return HotspotParams(eps_m, min_points, max_feeling, since, until, qpv).check()
+
+
+HotspotParamsDep = Annotated[HotspotParams, Depends(hotspot_params)]
+
+
+@router.get(
+    "/api/hotspots",
+    summary="Zones d'insécurité ressentie (DBSCAN), équipe",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+def get_hotspots(
+    conn: ConnDep, principal: MaybePrincipal, params: HotspotParamsDep, demo: Demo = False
+) -> JSONResponse:
+    """Clusters of walk observations with a low feeling of safety (``ST_ClusterDBSCAN`` in
+    EPSG:2154) with their dominant themes and time slots, largest first."""
+    body = hotspots.hotspots(conn, principal, params, demo)
+    return JSONResponse(body, media_type="application/geo+json")
