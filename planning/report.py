@@ -86,6 +86,7 @@ def walk_report(
             "issues": _issues(
                 repo.issues(conn, ref.id, list(states.followup().states_in("untracked")), RESOLVED)
             ),
+            "bilan": None,
         }
         if version is Version.BILAN:
             body["bilan"] = _bilan(

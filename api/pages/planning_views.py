@@ -325,7 +325,7 @@ def report_stops(report: dict[str, Any], themes: list[tuple[str, str]]) -> Marku
         "Observations",
         "Appréciation",
         "Sentiment de sécurité",
-        *(label for _, label in themes),
+        *(SHORT.get(code, label) for code, label in themes),
     ]
     return _safe(table("Appréciation moyenne par arrêt et par thème (0 à 3)", head, rows, "—"))
 
@@ -343,11 +343,8 @@ def report_comparison(report: dict[str, Any]) -> tuple[Markup, Markup]:
         title,
         names,
         [
-            (f"{w['slot_label']} ({w['date']})", [val(c["walk"], "feeling_mean") for c in rows_in]),
-            (
-                f"{p['slot_label']} ({p['date']})",
-                [val(c["paired"], "feeling_mean") for c in rows_in],
-            ),
+            (w["slot_label"], [val(c["walk"], "feeling_mean") for c in rows_in]),
+            (p["slot_label"], [val(c["paired"], "feeling_mean") for c in rows_in]),
         ],
         max_value=3,
         hidden_label="—",
