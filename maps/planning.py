@@ -8,6 +8,7 @@ from typing import Any
 
 import folium
 
+from maps.layers import qpv_layer
 from maps.render import (
     Bounds,
     Legend,
@@ -89,9 +90,14 @@ def hotspot_rows(fc: dict[str, Any]) -> list[list[Any]]:
 
 
 def hotspot_page(
-    fc: dict[str, Any], tiles: Tiles | None, fallback_bounds: Bounds | None = None
+    fc: dict[str, Any],
+    tiles: Tiles | None,
+    fallback_bounds: Bounds | None = None,
+    qpv: dict[str, Any] | None = None,
+    generation: int = 2015,
 ) -> str:
-    """Full HTML page: heading with the method, the zones, a legend and the same data as a table."""
+    """Full HTML page: heading with the method, the zones (over the QPV outlines when given), a
+    legend and the same data as a table."""
     title = "Zones d'insécurité ressentie (marches exploratoires)"
     bounds = geojson_bounds([fc])
     if bounds is not None:
@@ -99,6 +105,8 @@ def hotspot_page(
     m = base_map(title, bounds or fallback_bounds, tiles)
     note = f"{fc['methode']} {fc['isolated']} observation(s) isolée(s) hors zone."
     add_heading(m, title, note)
+    if qpv and qpv.get("features"):
+        qpv_layer(qpv, generation).add_to(m)
     if fc["features"]:
         hotspot_layer(fc).add_to(m)
     Legend(

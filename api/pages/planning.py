@@ -3,6 +3,7 @@ and the printable walk report. Charts are SVG drawn on the server, each beside i
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from api.routes.planning import (
 )
 from api.routing import StrictJSONRoute
 from geo import territory
+from geo.qpv import repo as qpv_repo
 from maps.planning import hotspot_page
 from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
@@ -98,7 +100,9 @@ def hotspots_page(
 ) -> HTMLResponse:
     fc = hotspots.hotspots(conn, principal, params, demo)
     area = territory.get(conn, settings.territory)
-    return HTMLResponse(hotspot_page(fc, tiles_from(settings), area.bounds))
+    generation = settings.qpv_generation
+    outlines = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
+    return HTMLResponse(hotspot_page(fc, tiles_from(settings), area.bounds, outlines, generation))
 
 
 @router.get(
