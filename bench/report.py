@@ -47,7 +47,9 @@ class Row:
 
 
 def _commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
     return out.stdout.strip() or "unknown"
 
 
@@ -69,26 +71,35 @@ def _cells(figures: dict[str, Figure]) -> str:
 
 def print_table(rows: Sequence[Row], machine: dict[str, str], quick: bool) -> None:
     console = Console()
-    console.print(f"[bold]Cartégalité benchmarks[/] — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}"
-                  + (" (quick)" if quick else ""))
+    console.print(
+        "[bold]Cartégalité benchmarks[/] — "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}"
+        + (" (quick)" if quick else "")
+    )
     console.print(", ".join(f"{k}: {v}" for k, v in machine.items() if v))
     table = Table(show_lines=True)
     for col in ("scenario", "ours", "reference (same run)", "ratio", "target", "met"):
         table.add_column(col)
     for r in rows:
         met = "—" if r.met is None else ("yes" if r.met else "NO")
-        table.add_row(r.scenario, _cells(r.ours), f"{r.reference}: {_cells(r.ref)}", r.ratio, r.target, met)
+        table.add_row(
+            r.scenario, _cells(r.ours), f"{r.reference}: {_cells(r.ref)}", r.ratio, r.target, met
+        )
     console.print(table)
 
 
-def write_markdown(rows: Sequence[Row], machine: dict[str, str], quick: bool, path: Path = RESULTS) -> None:
+def write_markdown(
+    rows: Sequence[Row], machine: dict[str, str], quick: bool, path: Path = RESULTS
+) -> None:
     lines = [
         "# Benchmark results",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- commit: {_commit()}" + (" — quick run (`--quick`), not the default sizes" if quick else ""),
+        f"- commit: {_commit()}"
+        + (" — quick run (`--quick`), not the default sizes" if quick else ""),
         "- machine: " + ", ".join(f"{k} {v}" for k, v in machine.items() if v),
-        "- figures: median of the repetitions (min–max); p99 at 16 connections, p50 at 1 connection",
+        "- figures: median of the repetitions (min–max); "
+        "p99 at 16 connections, p50 at 1 connection",
         "",
         "| scenario | ours | reference (same run) | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -96,7 +107,8 @@ def write_markdown(rows: Sequence[Row], machine: dict[str, str], quick: bool, pa
     for r in rows:
         met = "—" if r.met is None else ("yes" if r.met else "**no**")
         lines.append(
-            f"| {r.scenario} | {_cells(r.ours)} | {r.reference}: {_cells(r.ref)} | {r.ratio} | {r.target} | {met} |"
+            f"| {r.scenario} | {_cells(r.ours)} | {r.reference}: {_cells(r.ref)} "
+            f"| {r.ratio} | {r.target} | {met} |"
         )
     notes = [r for r in rows if r.note]
     if notes:

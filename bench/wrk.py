@@ -60,7 +60,9 @@ def run_wrk(
     )
     match = re.search(r"BENCH_JSON (\{.*\})", proc.stdout)
     if proc.returncode != 0 or not match:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stdout[-500:]}{proc.stderr[-500:]}")
+        raise RuntimeError(
+            f"wrk failed ({proc.returncode}): {proc.stdout[-500:]}{proc.stderr[-500:]}"
+        )
     data = json.loads(match.group(1))
     errors = sum(
         data[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts", "non2xx")
