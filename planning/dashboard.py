@@ -5,7 +5,7 @@ staff who see every observation (``surveys.policy``) get the detail.
 
 Every dashboard of a request is built from the same snapshot (one read-only transaction); the
 SQL lives in :mod:`planning.repo.dashboard`, the assembly of each section in
-:mod:`planning.sections`.
+:mod:`planning.sections` and :mod:`planning.assembly`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from actors import vocab
 from exhibitions import service as exhibitions
 from exhibitions.models import Coverage, SchoolYear
 from geo.errors import Invalid, NotFound
-from planning import sections
+from planning import assembly, sections
 from planning.models import (
     NIGHT_SLOTS,
     PARIS,
@@ -90,7 +90,7 @@ def overview(
         "year": check_year(year),
         "audience": audience.value,
         "generation": config.generation,
-        "qpv": [sections.headline(d) for d in built],
+        "qpv": [assembly.headline(d) for d in built],
     }
 
 
@@ -128,7 +128,7 @@ def _build(
     for code in codes:
         mine = {key: [r for r in rows if r["code"] == code] for key, rows in data.items()}
         out.append(
-            sections.assemble(infos[code], mine, coverage, year, k, staff, config.actor_distance_m)
+            assembly.assemble(infos[code], mine, coverage, year, k, staff, config.actor_distance_m)
         )
     return out
 
