@@ -219,3 +219,27 @@ def test_cli_writes_html_and_pdf(db_url: str, seeded: Seeded, tmp_path: Path) ->
     )
     assert unknown.exit_code == 1 and "marche introuvable" in unknown.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_cli_pdf_without_chromium_names_the_package(
+    db_url: str, seeded: Seeded, tmp_path: Path
+) -> None:
+    out = tmp_path / "rapport.pdf"
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cartegalite"),
+            "report",
+            "walk",
+            seeded.walks["bv_night"]["id"],
+            "--out",
+            str(out),
+        ],
+        env={**os.environ, "DATABASE_URL": db_url, "CARTEGALITE_CHROMIUM": "/nonexistent/chromium"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "« chromium »" in proc.stderr and "apt-get install chromium" in proc.stderr
+    assert not out.exists() and not list(tmp_path.iterdir())
