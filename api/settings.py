@@ -85,6 +85,10 @@ class Settings:
     """How long a group session accepts answers."""
     selfcheck_testimonies_per_hour: int = 10
     """Anonymous testimonies accepted per hour from one address (per worker process)."""
+    # --- planning: dashboards, hotspots, reports (issue 9) ---
+    planning_actor_distance_m: int = 1500
+    """A ground of discrimination with no active actor within this distance (metres, EPSG:2154)
+    of a QPV is listed among the dashboard's absences."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -150,6 +154,14 @@ class Settings:
             ),
             selfcheck_testimonies_per_hour=_int(
                 env, "CARTEGALITE_SELFCHECK_RATE", cls.selfcheck_testimonies_per_hour, 1, 10_000
+            ),
+            # --- planning (issue 9) ---
+            planning_actor_distance_m=_int(
+                env,
+                "CARTEGALITE_PLANNING_ACTOR_DISTANCE_M",
+                cls.planning_actor_distance_m,
+                0,
+                50_000,
             ),
         )
         settings.check()
