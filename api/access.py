@@ -33,7 +33,9 @@ class Rule:
         Action written to the audit log after each successful call (exact locations, exports,
         pseudonyms, account changes).
     limit : str, optional
-        Extra rate-limit bucket (per client IP) for this route: ``login``, ``join``.
+        Extra rate-limit bucket (per client IP) for this route: ``login``, ``join``; ``ip``
+        means none beyond the generous per-IP bucket (anonymous form steps that a whole class
+        behind one address sends, which the ``anon_write`` bucket would block).
     budget_ms : int, optional
         Statement timeout of this route's database work, tighter than the pool's default
         (heavy reads open to anonymous callers).
@@ -78,6 +80,8 @@ def anyone_with_token(scoped: bool = True, audit: str | None = None) -> Rule:
 PUBLIC = Rule()
 PUBLIC_HEAVY = Rule(budget_ms=5_000)
 """Public reads that aggregate or page through many rows: a 5 s statement budget."""
+PUBLIC_FORM = Rule(limit="ip")
+"""Anonymous form posts of a workshop (self-check steps): only the per-IP bucket."""
 
 RULES: dict[tuple[str, str], Rule] = {
     # --- foundation ---
@@ -183,6 +187,45 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/aide/integrer"): PUBLIC,
     ("GET", "/aide/carte"): PUBLIC_HEAVY,
     ("GET", "/aide/lieux/{actor_id}"): PUBLIC,
+    # --- youth discrimination self-check (issue #11): anonymous, testimonies throttled by
+    #     the domain itself (per address, or per group session in a workshop) ---
+    ("GET", "/api/selfcheck/questions"): PUBLIC,
+    ("POST", "/api/selfcheck/check"): PUBLIC_FORM,
+    ("POST", "/api/selfcheck/testimonies"): PUBLIC_FORM,
+    ("GET", "/api/selfcheck/stats"): PUBLIC,
+    ("GET", "/api/selfcheck/stats/staff"): staff(),
+    ("POST", "/api/selfcheck/sessions"): roles(F, PL, A),
+    ("GET", "/api/selfcheck/sessions"): roles(F, PL, A),
+    ("GET", "/api/selfcheck/sessions/{code}"): roles(F, PL, A, scoped=True),
+    ("POST", "/api/selfcheck/sessions/{code}/close"): roles(F, PL, A, scoped=True),
+    ("GET", "/discrimination"): PUBLIC,
+    ("POST", "/discrimination"): PUBLIC_FORM,
+    ("POST", "/discrimination/temoignage"): PUBLIC_FORM,
+    ("GET", "/discrimination/merci"): PUBLIC,
+    ("GET", "/discrimination/groupe"): PUBLIC,
+    ("POST", "/discrimination/groupe"): PUBLIC_FORM,
+    ("GET", "/discrimination/animer"): PUBLIC,
+    ("POST", "/discrimination/animer"): Rule(scoped=True),  # the token comes in the form
+    ("GET", "/discrimination/seance/{code}"): PUBLIC,
+    ("GET", "/discrimination/statistiques"): PUBLIC,
+    ("GET", "/discrimination/regles"): PUBLIC,
+    # --- maps at scale (issue #6) ---
+    ("GET", "/cartes/publique"): PUBLIC_HEAVY,
+    ("GET", "/cartes/acteurs"): PUBLIC_HEAVY,
+    ("GET", "/cartes/expositions"): PUBLIC_HEAVY,
+    ("GET", "/cartes/securite"): anyone_with_token(audit="read_locations"),
+    ("GET", "/cartes/marches/{walk_id}"): anyone_with_token(audit="read_locations"),
+    # --- planners: dashboards, hotspots, reports, exports (issue #9) ---
+    ("GET", "/api/qpv/{code}/dashboard"): PUBLIC_HEAVY,
+    ("GET", "/api/dashboards/compare"): PUBLIC_HEAVY,
+    ("GET", "/api/dashboards/overview"): PUBLIC_HEAVY,
+    ("GET", "/api/hotspots"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
+    ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export"),
+    ("GET", "/quartiers"): PUBLIC_HEAVY,
+    ("GET", "/quartiers/comparer"): PUBLIC_HEAVY,
+    ("GET", "/quartiers/zones-sensibles"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
+    ("GET", "/quartiers/{code}"): PUBLIC_HEAVY,
+    ("GET", "/marches/{walk_id}/rapport"): anyone_with_token(audit="read_report"),
 }
 """(method, path template) → rule. HEAD uses the GET rule."""
 

@@ -68,7 +68,7 @@ async def access_gate(request: Request) -> AsyncIterator[None]:
     settings = request.app.state.settings
     limiter: TokenBuckets | None = request.app.state.limiter
     ip = client_ip(request.scope, settings.trusted_proxies)
-    if limiter is not None and rule.limit:
+    if limiter is not None and rule.limit and rule.limit != "ip":
         limiter.hit(rule.limit, ip)
     principal = None if rule.public else await principal_of(request)
     if rule.public and request.headers.get("authorization"):

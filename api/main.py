@@ -18,11 +18,13 @@ from api.gate import access_gate
 from api.hardening import harden, purge_at_start
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
+from api.pages import cartes as cartes_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import marche as marche_pages
+from api.pages import planning as planning_pages
 from api.pages import privacy as privacy_pages
-from api.pages import surveys as survey_pages
+from api.pages import selfcheck as selfcheck_pages
 from api.routes import actors as actor_routes
 from api.routes import (
     auth,
@@ -38,6 +40,9 @@ from api.routes import (
     walks,
 )
 from api.routes import exhibitions as exhibitions_routes
+from api.routes import exports as export_routes
+from api.routes import planning as planning_routes
+from api.routes import selfcheck as selfcheck_routes
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -71,15 +76,22 @@ ROUTERS = [
     exhibitions_routes.schools,
     exhibitions_routes.router,
     actor_routes.router,
+    selfcheck_routes.router,
+    planning_routes.router,
+    export_routes.router,
     maps.router,
     exhibitions_pages.router,
-    survey_pages.router,
+    cartes_pages.router,
     privacy_pages.router,
     actor_pages.router,
     marche_pages.router,
+    selfcheck_pages.router,
+    planning_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
+
+ogc.PROVIDERS.append(export_routes.ogc_collections)
 
 
 def create_app(settings: Settings) -> FastAPI:

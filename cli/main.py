@@ -12,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
 from cli import actors as actors_cli
+from cli import maps as maps_cli
 from cli import privacy as privacy_cli
+from cli import report as report_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
@@ -36,6 +38,8 @@ app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
 app.add_typer(privacy_cli.app, name="privacy")
 app.add_typer(actors_cli.app, name="actors")
+app.add_typer(maps_cli.app, name="map")
+app.add_typer(report_cli.app, name="report")
 
 out = Console()
 err = Console(stderr=True)

@@ -91,6 +91,7 @@ class World:
     exhibition: str
     showing: str
     actor: str = ""
+    session: str = ""
     counter: Any = field(default_factory=itertools.count)
 
     def h(self, who: str) -> Headers:
@@ -174,6 +175,14 @@ class World:
         )
         assert resp.status_code == 201, resp.text
         return dict(resp.json())
+
+    def new_session(self) -> str:
+        """A self-check group session opened by facilitator A; its code."""
+        resp = self.client.post(
+            "/api/selfcheck/sessions", json={"label": "4e A"}, headers=self.h("facilitator_a")
+        )
+        assert resp.status_code == 201, resp.text
+        return str(resp.json()["code"])
 
     def new_showing(self) -> str:
         start = date(2025, 9, 1) + timedelta(days=7 * self.n())
@@ -272,6 +281,7 @@ def world(client: TestClient, conn: psycopg.Connection[Any], admin_headers: Head
     resp = client.post("/api/actors", json=ACTOR, headers=admin_headers)
     assert resp.status_code == 201, resp.text
     w.actor = str(resp.json()["id"])
+    w.session = w.new_session()
     return w
 
 
