@@ -153,7 +153,8 @@ class SecurityHeaders:
                 headers = [
                     (k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED
                 ]
-                headers += extra
+                own = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in extra if k not in own]
                 has_cache = any(k.lower() == b"cache-control" for k, _ in headers)
                 if authenticated and not has_cache:
                     headers.append((b"cache-control", b"private, no-store"))
@@ -182,10 +183,10 @@ _REPLACED = {
     b"x-frame-options",
     b"content-security-policy",
     b"x-content-type-options",
-    b"referrer-policy",
-    b"permissions-policy",
     b"cross-origin-opener-policy",
 }
+"""Always set by this middleware. A route's own ``Referrer-Policy``, ``Permissions-Policy`` or
+``Cache-Control`` (stricter, e.g. ``no-referrer`` on the self-check pages) is kept."""
 
 
 def add_nonce(html: bytes, nonce: str) -> bytes:

@@ -25,6 +25,9 @@ PAGES = (
     "/aide/widget",
     "/aide/carte?commune=44109",
     "/marche",
+    "/discrimination",
+    "/cartes/publique",
+    "/quartiers",
 )
 
 
@@ -133,6 +136,13 @@ def test_cors_only_on_public_aggregates(client: TestClient, admin_headers: dict[
         "/api/observations", headers={**origin, "Access-Control-Request-Method": "POST"}
     )
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_a_route_may_be_stricter_than_the_defaults(client: TestClient) -> None:
+    own = client.get("/discrimination")  # the self-check sets its own, stricter policy
+    assert own.headers["referrer-policy"] == "no-referrer"
+    assert own.headers["x-frame-options"] == "SAMEORIGIN"  # framing stays the app's rule
+    assert client.get("/").headers["referrer-policy"] == "strict-origin-when-cross-origin"
 
 
 def test_authenticated_answers_are_not_cached(
