@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -20,8 +21,24 @@ STAFF_ROLES = frozenset({Role.FACILITATOR, Role.PLANNER, Role.MODERATOR, Role.AD
 
 
 @dataclass(frozen=True)
+class Territory:
+    """A planner's territorial scope: QPV codes (the communes' QPV included) and INSEE codes."""
+
+    qpv: frozenset[str] = frozenset()
+    communes: frozenset[str] = frozenset()
+
+    def covers_qpv(self, codes: tuple[str, ...] | list[str] | frozenset[str]) -> bool:
+        """True when one of ``codes`` is in the scope."""
+        return any(code in self.qpv for code in codes)
+
+
+@dataclass(frozen=True)
 class Principal:
-    """Who is calling, as resolved from a bearer token."""
+    """Who is calling, as resolved from a bearer token.
+
+    ``territory`` restricts a planner to some QPV and communes; ``None`` means the whole
+    territory of the instance (and is the only value for the other roles).
+    """
 
     role: Role
     token_id: int
@@ -29,6 +46,8 @@ class Principal:
     login: str | None = None
     participant_id: uuid.UUID | None = None
     walk_id: uuid.UUID | None = None
+    territory: Territory | None = None
+    expires_at: datetime | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -45,3 +64,7 @@ class User:
     role: Role
     display_name: str | None
     organisation: str | None
+    scope_qpv: tuple[str, ...] | None = None
+    scope_communes: tuple[str, ...] | None = None
+    disabled: bool = False
+    has_password: bool = False

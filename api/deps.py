@@ -10,8 +10,8 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg_pool import ConnectionPool
 
-from accounts import service as accounts
 from accounts.models import Principal, Role
+from api.gate import principal_of
 from api.settings import Settings
 from geo.errors import Forbidden, Invalid, Unauthenticated
 
@@ -25,11 +25,20 @@ async def get_pool(request: Request) -> ConnectionPool:
 
 
 def get_conn(
+    request: Request,
     pool: Annotated[ConnectionPool, Depends(get_pool)],
 ) -> Iterator[psycopg.Connection[Any]]:
-    """A pooled autocommit connection; services open their own transactions."""
+    """A pooled autocommit connection; services open their own transactions. When the route's
+    access rule sets a statement budget (``api.access``), it applies for this request only."""
+    budget = getattr(getattr(request.state, "access_rule", None), "budget_ms", None)
     with pool.connection() as conn:
-        yield conn
+        if budget:
+            conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{budget}ms",))
+        try:
+            yield conn
+        finally:
+            if budget and not conn.broken:
+                conn.execute("RESET statement_timeout")
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -38,17 +47,14 @@ ConnDep = Annotated[psycopg.Connection[Any], Depends(get_conn)]
 _bearer = HTTPBearer(auto_error=False, description="Jeton « Bearer » (participant ou équipe)")
 
 
-def get_principal(
-    conn: ConnDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+async def get_principal(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
-    """The caller, or None when anonymous. An invalid token is an error, not anonymity."""
-    if credentials is None:
-        return None
-    principal = accounts.resolve(conn, credentials.credentials)
-    if principal is None:
-        raise Unauthenticated("jeton invalide, expiré ou révoqué")
-    return principal
+    """The caller, or None when anonymous. An invalid token is an error, not anonymity.
+
+    Resolved once per request (the access gate usually did it already: ``api.gate``)."""
+    return await principal_of(request)
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]

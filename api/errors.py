@@ -14,10 +14,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from psycopg import OperationalError
+from psycopg import DataError, OperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.logsafe import safe_traceback
+from api.ratelimit import RateLimited
 from geo.errors import (
     Conflict,
     DomainError,
@@ -50,6 +52,7 @@ HTTP_FRENCH = {
     413: "requête trop volumineuse",
     415: "type de contenu non pris en charge",
     429: "trop de requêtes, réessayez plus tard",
+    503: "service indisponible, réessayez dans un instant",
 }
 
 _PYDANTIC_FRENCH = {
@@ -150,6 +153,13 @@ def install(app: FastAPI) -> None:
             {"detail": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
         )
 
+    @app.exception_handler(DataError)
+    async def bad_data(_request: Request, exc: DataError) -> JSONResponse:
+        # A value PostgreSQL cannot take (NUL character, out-of-range number…) that slipped
+        # past validation: the client's fault, never a 500; the message may quote it: not shown.
+        log.warning("value refused by the database: %s", type(exc).__name__)
+        return JSONResponse({"detail": "valeur invalide dans la requête"}, status_code=422)
+
     @app.exception_handler(PoolTimeout)
     @app.exception_handler(OperationalError)
     async def database_down(_request: Request, exc: Exception) -> JSONResponse:
@@ -160,7 +170,17 @@ def install(app: FastAPI) -> None:
             headers={"Retry-After": "5"},
         )
 
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            {"detail": f"trop de requêtes, réessayez dans {exc.retry_after} s"},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("unexpected error: %s", type(exc).__name__, exc_info=exc)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The type and the stack only: the message may quote submitted values (logsafe).
+        route = getattr(request.scope.get("route"), "path_format", "?")
+        log.error("unexpected error on %s %s: %s", request.method, route, safe_traceback(exc))
         return JSONResponse({"detail": "erreur interne du serveur"}, status_code=500)

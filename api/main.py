@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accounts import service as accounts
 from api import errors
+from api.gate import access_gate
+from api.hardening import harden, purge_at_start
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
 from api.pages import cartes as cartes_pages
@@ -21,11 +23,24 @@ from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import marche as marche_pages
 from api.pages import planning as planning_pages
+from api.pages import privacy as privacy_pages
 from api.pages import selfcheck as selfcheck_pages
 from api.routes import actors as actor_routes
+from api.routes import (
+    auth,
+    field,
+    health,
+    observations,
+    ogc,
+    plan,
+    privacy,
+    public,
+    qpv,
+    users,
+    walks,
+)
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import exports as export_routes
-from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
 from api.routes import planning as planning_routes
 from api.routes import selfcheck as selfcheck_routes
 from api.settings import Settings
@@ -55,6 +70,8 @@ ROUTERS = [
     public.router,
     qpv.router,
     users.router,
+    auth.router,
+    privacy.router,
     ogc.router,
     exhibitions_routes.schools,
     exhibitions_routes.router,
@@ -65,6 +82,7 @@ ROUTERS = [
     maps.router,
     exhibitions_pages.router,
     cartes_pages.router,
+    privacy_pages.router,
     actor_pages.router,
     marche_pages.router,
     selfcheck_pages.router,
@@ -89,9 +107,12 @@ def create_app(settings: Settings) -> FastAPI:
             max_size=settings.pool_max,
             timeout=settings.db_timeout_s,
             statement_timeout_ms=settings.statement_timeout_ms,
+            lock_timeout_ms=settings.lock_timeout_ms,
+            idle_in_transaction_ms=settings.idle_in_transaction_ms,
         )
         pool.open(wait=False)
         app.state.pool = pool
+        purge_at_start(pool, settings)
         if settings.admin_token:
             try:
                 with pool.connection() as conn:
@@ -110,11 +131,13 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(access_gate)],
     )
     app.state.settings = settings
     app.add_middleware(
         BodyLimit, default=settings.max_body_bytes, overrides=settings.body_limit_overrides
     )
+    harden(app, settings)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

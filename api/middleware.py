@@ -6,13 +6,18 @@ import json
 import re
 from collections.abc import Sequence
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOO_LARGE = json.dumps({"detail": "requête trop volumineuse"}, ensure_ascii=False).encode()
 
 
-class BodyTooLarge(Exception):
-    """Raised from ``receive`` when a streamed body passes its limit."""
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` when a streamed body passes its limit (an ``HTTPException`` so
+    that FastAPI's body parsing lets it through as a 413 instead of a generic 400)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "requête trop volumineuse")
 
 
 class BodyLimit:

@@ -147,6 +147,7 @@ class Joined(BaseModel):
     token: str = Field(description="Jeton « Bearer » limité à cette marche")
     walk_id: uuid.UUID
     participant_id: uuid.UUID
+    expires_at: datetime | None = Field(None, description="Fin de validité du jeton")
 
 
 class TransitionIn(StrictModel):

@@ -16,6 +16,20 @@ class SettingsError(ValueError):
     """An environment variable has an unusable value."""
 
 
+DEFAULT_RATE_LIMITS: tuple[tuple[str, int, int], ...] = (
+    ("ip", 600, 600),
+    ("token", 300, 300),
+    ("login", 10, 5),
+    ("login_account", 10, 2),
+    ("join", 40, 20),
+    ("anon_write", 60, 30),
+)
+"""Default buckets: (name, burst, refill per minute). ``ip`` counts every request of an address,
+``token`` every request of a bearer token (so a walk group behind one IP shares only the
+generous ``ip`` bucket), ``login`` and ``join`` are per IP, ``login_account`` per account name,
+``anon_write`` counts writes without a token per IP."""
+
+
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -70,6 +84,42 @@ class Settings:
     """Observations enter the public counts this many days after they were made."""
     clock_skew_s: int = 300
     """How far in the future an observation's ``observed_at`` may be (phone clocks drift)."""
+    # --- hardening: roles, privacy, limits (issue #7) ---
+    staff_token_hours: int = 12
+    """Lifetime of a staff session token (login, or the token returned at account creation)."""
+    participant_token_days: int = 180
+    """A participant's token expires this many days after the walk (or the join, if later)."""
+    rate_limit_enabled: bool = True
+    rate_limits: tuple[tuple[str, int, int], ...] = DEFAULT_RATE_LIMITS
+    """(bucket, burst, refill per minute); in-process token buckets, per worker process."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Peers whose X-Forwarded-For is believed (the client IP is then the last untrusted hop)."""
+    frame_paths: tuple[str, ...] = (r"^/widget(/|$)", r"^/aide/widget$")
+    """Paths (regex) partner sites may frame (the actors widget); framing is denied elsewhere."""
+    frame_ancestors: str = "*"
+    """CSP frame-ancestors of the framable paths (e.g. ``https://partenaire.fr``)."""
+    device_paths: tuple[str, ...] = (r"^/marche(/|$)",)
+    """Pages (the field app) allowed to ask for geolocation and the camera."""
+    geolocation_paths: tuple[str, ...] = (r"^/aide(/|$)",)
+    """Pages allowed to ask for geolocation only (« près de chez moi »)."""
+    cors_paths: tuple[str, ...] = (
+        r"^/api/public(/|$)",
+        r"^/api/qpv(/|$)",
+        r"^/api/exhibitions/coverage(\.csv)?$",
+        r"^/api/selfcheck/stats$",
+        r"^/ogc(/|$)",
+    )
+    """Public, aggregated endpoints readable cross-origin (GET only, no credentials)."""
+    lock_timeout_ms: int = 5_000
+    idle_in_transaction_ms: int = 30_000
+    retention_months: int = 24
+    """Photos and free text of observations are purged after this many months."""
+    audit_retention_months: int = 12
+    purge_at_start: bool = True
+    privacy_controller: str | None = None
+    """Who is responsible for the data (shown on /confidentialite)."""
+    privacy_contact: str | None = None
+    """Whom people write to about their data (shown on /confidentialite); never invented."""
     # --- actors (support-actor directory, issue 4) ---
     helplines_file: Path | None = None
     """Help lines shown to residents (``actors/helplines.toml`` when None)."""
@@ -164,6 +214,8 @@ class Settings:
                 50_000,
             ),
         )
+        # --- hardening ---
+        settings = replace(settings, **_hardening_from_env(env))  # type: ignore[arg-type]
         settings.check()
         return settings
 
@@ -189,3 +241,77 @@ class Settings:
     def embedded_db(self) -> bool:
         """True when the project-local cluster is used (DATABASE_URL unset)."""
         return self.database_url is None
+
+
+def _list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _rate_limits(raw: str | None) -> tuple[tuple[str, int, int], ...]:
+    """``"ip=600/600,login=10/5"`` → buckets overriding the defaults."""
+    limits = {name: (burst, rate) for name, burst, rate in DEFAULT_RATE_LIMITS}
+    for part in (raw or "").split(","):
+        if not part.strip():
+            continue
+        try:
+            name, value = part.split("=")
+            burst, rate = (int(v) for v in value.split("/"))
+        except ValueError as exc:
+            raise SettingsError(
+                f"CARTEGALITE_RATE_LIMITS: {part!r} (attendu : nom=rafale/par_minute)"
+            ) from exc
+        if name.strip() not in limits or burst < 1 or rate < 1:
+            raise SettingsError(f"CARTEGALITE_RATE_LIMITS: unknown bucket or zero in {part!r}")
+        limits[name.strip()] = (burst, rate)
+    return tuple((name, burst, rate) for name, (burst, rate) in limits.items())
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _hardening_from_env(env: Mapping[str, str]) -> dict[str, object]:
+    """The issue #7 settings (roles, privacy, limits) from the environment."""
+    base = Settings
+    return {
+        "statement_timeout_ms": _int(
+            env, "CARTEGALITE_STATEMENT_TIMEOUT_MS", base.statement_timeout_ms, 100, 600_000
+        ),
+        "db_timeout_s": _int(env, "CARTEGALITE_DB_TIMEOUT_S", int(base.db_timeout_s), 1, 60),
+        "lock_timeout_ms": _int(
+            env, "CARTEGALITE_LOCK_TIMEOUT_MS", base.lock_timeout_ms, 100, 600_000
+        ),
+        "staff_token_hours": _int(
+            env, "CARTEGALITE_STAFF_TOKEN_HOURS", base.staff_token_hours, 1, 24 * 30
+        ),
+        "participant_token_days": _int(
+            env, "CARTEGALITE_PARTICIPANT_TOKEN_DAYS", base.participant_token_days, 1, 3650
+        ),
+        "rate_limit_enabled": _bool(env, "CARTEGALITE_RATE_LIMIT", base.rate_limit_enabled),
+        "rate_limits": _rate_limits(env.get("CARTEGALITE_RATE_LIMITS")),
+        "trusted_proxies": _list(env, "CARTEGALITE_TRUSTED_PROXIES", ()),
+        "frame_paths": _list(env, "CARTEGALITE_FRAME_PATHS", base.frame_paths),
+        "frame_ancestors": env.get("CARTEGALITE_FRAME_ANCESTORS", base.frame_ancestors),
+        "device_paths": _list(env, "CARTEGALITE_DEVICE_PATHS", base.device_paths),
+        "geolocation_paths": _list(env, "CARTEGALITE_GEOLOCATION_PATHS", base.geolocation_paths),
+        "cors_paths": _list(env, "CARTEGALITE_CORS_PATHS", base.cors_paths),
+        "retention_months": _int(
+            env, "CARTEGALITE_RETENTION_MONTHS", base.retention_months, 1, 240
+        ),
+        "audit_retention_months": _int(
+            env, "CARTEGALITE_AUDIT_RETENTION_MONTHS", base.audit_retention_months, 1, 120
+        ),
+        "purge_at_start": _bool(env, "CARTEGALITE_PURGE_AT_START", base.purge_at_start),
+        "privacy_controller": env.get("CARTEGALITE_PRIVACY_CONTROLLER") or None,
+        "privacy_contact": env.get("CARTEGALITE_PRIVACY_CONTACT") or None,
+    }

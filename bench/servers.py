@@ -62,7 +62,12 @@ def uvicorn_process(
     if factory:
         cmd.append("--factory")
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        cmd,
+        cwd=ROOT,
+        # the load generator is one IP and few tokens: no rate limits (#7) unless asked
+        env={"CARTEGALITE_RATE_LIMIT": "off", **os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:

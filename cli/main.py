@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from api.settings import Settings
 from cli import actors as actors_cli
 from cli import maps as maps_cli
+from cli import privacy as privacy_cli
 from cli import report as report_cli
 from cli import runtime
 from cli import schools as schools_cli
@@ -35,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(qpv_app, name="qpv")
 app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
+app.add_typer(privacy_cli.app, name="privacy")
 app.add_typer(actors_cli.app, name="actors")
 app.add_typer(maps_cli.app, name="map")
 app.add_typer(report_cli.app, name="report")
@@ -86,6 +88,7 @@ def serve(
         log_level="info",
         access_log=False,
         proxy_headers=False,
+        server_header=False,
     )
 
 

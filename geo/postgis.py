@@ -42,6 +42,8 @@ def make_pool(
     max_size: int = 10,
     timeout: float = 5.0,
     statement_timeout_ms: int | None = 15_000,
+    lock_timeout_ms: int | None = None,
+    idle_in_transaction_ms: int | None = None,
 ) -> ConnectionPool:
     """Build (but do not open) a connection pool.
 
@@ -53,19 +55,32 @@ def make_pool(
         Pool bounds.
     timeout : float
         Seconds a caller waits for a connection before ``PoolTimeout``.
-    statement_timeout_ms : int, optional
-        Server-side statement timeout applied to every pooled connection.
+    statement_timeout_ms, lock_timeout_ms, idle_in_transaction_ms : int, optional
+        Server-side limits applied to every pooled connection (a slow or blocked database
+        then fails fast instead of holding requests).
+
+    Every connection is checked when it leaves the pool, so that connections broken by a
+    database restart are replaced instead of failing a request.
     """
-    options = {}
-    if statement_timeout_ms:
-        options["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+    limits = {
+        "statement_timeout": statement_timeout_ms,
+        "lock_timeout": lock_timeout_ms,
+        "idle_in_transaction_session_timeout": idle_in_transaction_ms,
+    }
+    options = " ".join(f"-c {name}={int(ms)}" for name, ms in limits.items() if ms)
     return ConnectionPool(
         url,
         min_size=min_size,
         max_size=max_size,
         timeout=timeout,
-        kwargs={"autocommit": True, **options},
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": max(2, int(timeout)),
+            **({"options": options} if options else {}),
+        },
         configure=configure,
+        check=ConnectionPool.check_connection,
+        reconnect_timeout=60.0,
         open=False,
         name="cartegalite",
     )

@@ -203,6 +203,7 @@ def _observations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "id": str(r["id"]),
             "position": r["position"],
+            "stop_group": r["position"] or 0,  # 0: away from the planned stops (sortable)
             "stop": r["stop"],
             "theme": r["theme"],
             "theme_label": grid().label_of(r["theme"]),

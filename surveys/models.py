@@ -42,6 +42,7 @@ class SurveyConfig:
     clock_skew_s: int = 300
     public_min_count: int = 5
     public_delay_days: int = 7
+    participant_token_days: int = 180
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class WalkRef:
     created_by: uuid.UUID
     territory: str
     demo: bool = False
+    qpv_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

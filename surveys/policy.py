@@ -4,9 +4,10 @@ Every service function asks this module before reading or writing; repositories 
 :class:`Scope` into a ``WHERE`` clause for lists. Issue #7 (object-level authorization, GDPR)
 hardens the rules here without touching the services.
 
-Rules today:
+Rules:
 
-- admin, planner and moderator see every walk and observation;
+- admin and moderator see every walk and observation; a planner too, unless their account has
+  a territory (QPV codes, communes): then the walks and observations of those QPV only;
 - a facilitator sees and manages the walks they created or facilitate, and the observations of
   those walks plus the ones they wrote;
 - a participant (walk-scoped token) sees their walk, their own observations and the observations
@@ -15,6 +16,11 @@ Rules today:
   to a walk one cannot write to is *forbidden* (403);
 - only its author corrects or deletes an observation, and only while its walk is open and no one
   of the team has acted on it yet (moderation, follow-up, action plan): otherwise 409.
+
+Field level (:func:`view`): exact points of other people's observations for admins,
+facilitators and planners only (moderators and participants get the point rounded to a 100 m
+cell); pseudonyms for admins and facilitators only; the history of states for staff. One's own
+observations are always shown in full.
 """
 
 from __future__ import annotations
@@ -40,10 +46,57 @@ class Scope:
     participant_id: uuid.UUID | None = None
     walk_id: uuid.UUID | None = None
     published_state: str = "publiee"
+    qpv_codes: tuple[str, ...] | None = None
+    """A planner's territory: observations and walks of these QPV (and their own)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """Which fields of *other people's* observations a principal gets (own ones: all)."""
+
+    exact_location: bool
+    text: bool
+    photos: bool
+    authors: bool
+    history: bool
+    participant_id: uuid.UUID | None = None
+    user_id: uuid.UUID | None = None
+
+
+COARSE_M = 100
+"""Side (metres, EPSG:2154) of the cell a point is rounded to when its exact place is hidden."""
+
+
+def view(principal: Principal) -> View:
+    """The field-level view of ``principal`` (see the module docstring)."""
+    role = principal.role
+    return View(
+        exact_location=role in (Role.ADMIN, Role.FACILITATOR, Role.PLANNER),
+        text=True,
+        photos=True,
+        authors=role in (Role.ADMIN, Role.FACILITATOR),
+        history=principal.is_staff,
+        participant_id=principal.participant_id,
+        user_id=principal.user_id if role is not Role.PARTICIPANT else None,
+    )
+
+
+def _territory(principal: Principal) -> tuple[str, ...] | None:
+    """A restricted planner's QPV codes; None for everyone else."""
+    if principal.role is Role.PLANNER and principal.territory is not None:
+        return tuple(sorted(principal.territory.qpv))
+    return None
+
+
+def _sees_all(principal: Principal) -> bool:
+    return principal.has_role(*_SEE_ALL) and _territory(principal) is None
 
 
 def scope(principal: Principal) -> Scope:
     """The listing scope of ``principal``."""
+    territory = _territory(principal)
+    if territory is not None:
+        return Scope(user_id=principal.user_id, qpv_codes=territory)
     if principal.has_role(*_SEE_ALL):
         return Scope(everything=True)
     if principal.role is Role.FACILITATOR:
@@ -51,6 +104,11 @@ def scope(principal: Principal) -> Scope:
     if principal.role is Role.PARTICIPANT:
         return Scope(participant_id=principal.participant_id, walk_id=principal.walk_id)
     return Scope()
+
+
+def _in_territory(principal: Principal, codes: tuple[str, ...]) -> bool:
+    territory = _territory(principal)
+    return territory is not None and any(code in territory for code in codes)
 
 
 def _leads(principal: Principal, walk: WalkRef) -> bool:
@@ -61,9 +119,12 @@ def _leads(principal: Principal, walk: WalkRef) -> bool:
 
 
 def can_read_walk(principal: Principal, walk: WalkRef) -> bool:
-    """Staff who see everything, the walk's facilitator, its participants."""
-    if principal.has_role(*_SEE_ALL):
+    """Staff who see everything, planners of its QPV, the walk's facilitator, its
+    participants."""
+    if _sees_all(principal):
         return True
+    if principal.role is Role.PLANNER:
+        return _in_territory(principal, walk.qpv_codes) or _leads(principal, walk)
     if principal.role is Role.FACILITATOR:
         return _leads(principal, walk)
     return principal.role is Role.PARTICIPANT and principal.walk_id == walk.id
@@ -98,6 +159,8 @@ def check_create_walk(principal: Principal) -> None:
 
 def check_write_observation(principal: Principal, kind: Kind, walk: WalkRef | None) -> None:
     """May ``principal`` submit an observation of ``kind`` to ``walk`` (None = no walk)?"""
+    if principal.role is Role.PLANNER and walk is not None and not can_read_walk(principal, walk):
+        raise Forbidden("cette marche est hors du territoire de ce compte")
     if principal.has_role(*_WRITE_ANY):
         return
     if principal.role is Role.PARTICIPANT:
@@ -124,8 +187,12 @@ def is_author(principal: Principal, obs: ObservationRef) -> bool:
 
 def can_read_observation(principal: Principal, obs: ObservationRef, walk: WalkRef | None) -> bool:
     """See the module docstring for the rules."""
-    if principal.has_role(*_SEE_ALL) or is_author(principal, obs):
+    if _sees_all(principal) or is_author(principal, obs):
         return True
+    if principal.role is Role.PLANNER:
+        return _in_territory(principal, obs.qpv_codes) or (
+            walk is not None and can_read_walk(principal, walk)
+        )
     if principal.role is Role.FACILITATOR:
         return walk is not None and _leads(principal, walk)
     if principal.role is Role.PARTICIPANT:
@@ -161,8 +228,8 @@ def check_transition(principal: Principal, obs: ObservationRef, walk: WalkRef | 
 
 
 def sees_authors(principal: Principal) -> bool:
-    """Pseudonyms, exact history and actors are for staff only."""
-    return principal.is_staff
+    """Pseudonyms are for the people who run the walks (facilitators) and admins."""
+    return view(principal).authors
 
 
 def check_plan(principal: Principal) -> None:
@@ -175,6 +242,19 @@ def check_read_plan(principal: Principal) -> None:
     """The action plan and routing rules are read by staff only."""
     if not principal.is_staff:
         raise Forbidden("plan d'action réservé à l'équipe")
+
+
+def can_read_action(principal: Principal, action: dict[str, object]) -> bool:
+    """Staff read the action plan; a planner with a territory reads the actions answering
+    observations of their QPV, and the ones they created."""
+    if not principal.is_staff:
+        return False
+    territory = _territory(principal)
+    if territory is None:
+        return True
+    codes = action.get("qpv_codes") or []
+    assert isinstance(codes, list)
+    return action.get("created_by") == principal.login or any(c in territory for c in codes)
 
 
 def check_own_observation(

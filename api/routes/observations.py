@@ -90,7 +90,9 @@ def list_observations(
     followup: Annotated[
         str | None, Query(max_length=20, description="untracked, open ou closed")
     ] = None,
-    qpv: Annotated[str | None, Query(max_length=16, description="Code QPV")] = None,
+    qpv: Annotated[
+        str | None, Query(max_length=16, pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$", description="Code QPV")
+    ] = None,
 ) -> Response:
     text = service.feature_collection(
         conn, principal, walk_id=walk_id, kind=kind, followup_category=followup, qpv=qpv

@@ -48,7 +48,9 @@ def list_actions(
     principal: CurrentPrincipal,
     status: Annotated[str | None, Query(max_length=10, description="open ou closed")] = None,
     walk_id: uuid.UUID | None = None,
-    qpv: Annotated[str | None, Query(max_length=16, description="Code QPV")] = None,
+    qpv: Annotated[
+        str | None, Query(max_length=16, pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$", description="Code QPV")
+    ] = None,
 ) -> Any:
     return actions.list_actions(conn, principal, status, walk_id, qpv)
 

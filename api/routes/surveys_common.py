@@ -18,6 +18,7 @@ def survey_config_from(settings: Settings) -> SurveyConfig:
         clock_skew_s=settings.clock_skew_s,
         public_min_count=settings.public_min_count,
         public_delay_days=settings.public_delay_days,
+        participant_token_days=settings.participant_token_days,
     )
 
 

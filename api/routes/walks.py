@@ -30,9 +30,10 @@ def list_walks(conn: ConnDep, principal: CurrentPrincipal) -> Any:
 
 
 @router.post("/join", response_model=Joined, summary="Rejoindre une marche avec un code")
-def join_walk(body: JoinIn, conn: ConnDep) -> Any:
-    """No account needed: a pseudonym and the invite code give a token scoped to the walk."""
-    return service.join(conn, body.invite_code, body.pseudonym)
+def join_walk(body: JoinIn, conn: ConnDep, config: SurveyConfigDep) -> Any:
+    """No account needed: a pseudonym and the invite code give a token scoped to the walk,
+    valid until ``CARTEGALITE_PARTICIPANT_TOKEN_DAYS`` after the walk."""
+    return service.join(conn, body.invite_code, body.pseudonym, config.participant_token_days)
 
 
 @router.get("/{walk_id}", summary="Une marche")

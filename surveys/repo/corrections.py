@@ -11,7 +11,8 @@ import psycopg
 
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, WalkRef
-from surveys.repo.observations import OBS_JSON
+from surveys.policy import View
+from surveys.repo.observations import OBS_JSON, view_params
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,10 @@ def authored(
         {
             "participant": participant_id,
             "user": user_id,
-            "staff": False,
+            # one's own observations: every field but the pseudonym and the staff history
+            **view_params(
+                View(True, True, True, False, False, participant_id=participant_id, user_id=user_id)
+            ),
             "reason_states": list(states.followup().states_in("closed")),
             "lim": limit,
         },

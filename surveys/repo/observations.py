@@ -9,7 +9,7 @@ import psycopg
 
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, WalkRef
-from surveys.policy import Scope
+from surveys.policy import COARSE_M, Scope, View
 
 _REF = """
 SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
@@ -32,6 +32,10 @@ def _ref(row: Any) -> ObservationRef:
         category=row[8],
         qpv_codes=tuple(row[9]),
     )
+
+
+def _walk(row: Any) -> WalkRef:
+    return WalkRef(row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6]))
 
 
 def get_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef | None:
@@ -115,15 +119,28 @@ def insert(
     return cur.rowcount == 1
 
 
-OBS_JSON = """
+_OWN = "(c.participant_id = %(me_p)s OR c.author_user_id = %(me_u)s)"
+_COARSE = """ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_MakePoint(
+    (floor(ST_X(ST_Transform(c.geom, 2154)) / %(coarse)s) + 0.5) * %(coarse)s,
+    (floor(ST_Y(ST_Transform(c.geom, 2154)) / %(coarse)s) + 0.5) * %(coarse)s), 2154), 4326),
+    6)::json"""
+
+OBS_JSON = f"""
 json_build_object(
     'id', c.id, 'kind', c.kind, 'walk_id', c.walk_id, 'stop_id', c.stop_id,
-    'location', ST_AsGeoJSON(c.geom)::json, 'observed_at', c.observed_at,
+    'location', CASE WHEN %(exact)s OR COALESCE({_OWN}, false)
+                     THEN ST_AsGeoJSON(c.geom)::json ELSE {_COARSE} END,
+    'location_exact', %(exact)s OR COALESCE({_OWN}, false),
+    'observed_at', c.observed_at,
     'received_at', c.received_at, 'theme', c.theme, 'items', c.items, 'rating', c.rating,
-    'feeling', c.feeling, 'works_well', c.works_well, 'comment', c.comment,
-    'proposal', c.proposal, 'category', c.category, 'photo_ids', c.photo_ids,
-    'photos', COALESCE((SELECT json_agg(p.id ORDER BY p.received_at, p.id)
-                        FROM observation_photos p WHERE p.observation_id = c.id), '[]'::json),
+    'feeling', c.feeling, 'works_well', c.works_well,
+    'comment', CASE WHEN %(text)s OR COALESCE({_OWN}, false) THEN c.comment END,
+    'proposal', CASE WHEN %(text)s OR COALESCE({_OWN}, false) THEN c.proposal END,
+    'category', c.category, 'photo_ids', c.photo_ids,
+    'photos', CASE WHEN %(photos)s OR COALESCE({_OWN}, false) THEN
+                   COALESCE((SELECT json_agg(p.id ORDER BY p.received_at, p.id)
+                             FROM observation_photos p WHERE p.observation_id = c.id),
+                            '[]'::json) ELSE '[]'::json END,
     'qpv', COALESCE((SELECT json_agg(json_build_object('code', q.code, 'generation',
                                      q.generation, 'name', q.name)
                                      ORDER BY q.generation, q.code)
@@ -135,8 +152,8 @@ json_build_object(
                           AND t.to_state = c.followup AND c.followup = ANY(%(reason_states)s)
                         ORDER BY t.created_at DESC, t.id LIMIT 1),
     'version', c.version, 'demo', c.demo,
-    'author', CASE WHEN %(staff)s THEN COALESCE(pa.pseudonym, au.login) END,
-    'history', CASE WHEN %(staff)s THEN COALESCE((
+    'author', CASE WHEN %(authors)s THEN COALESCE(pa.pseudonym, au.login) END,
+    'history', CASE WHEN %(history)s THEN COALESCE((
         SELECT json_agg(json_build_object('machine', t.machine, 'action', t.action,
                         'from', t.from_state, 'to', t.to_state, 'comment', t.comment,
                         'responsible_body', t.responsible_body, 'by', u.login,
@@ -145,6 +162,21 @@ json_build_object(
         WHERE t.observation_id = c.id), '[]'::json) END
 )
 """
+
+
+def view_params(view: View) -> dict[str, Any]:
+    """SQL parameters of a field-level :class:`surveys.policy.View`."""
+    return {
+        "exact": view.exact_location,
+        "text": view.text,
+        "photos": view.photos,
+        "authors": view.authors,
+        "history": view.history,
+        "me_p": view.participant_id,
+        "me_u": view.user_id,
+        "coarse": COARSE_M,
+    }
+
 
 _FROM = """
 FROM observation_current c
@@ -160,12 +192,13 @@ def _reason_states() -> list[str]:
 
 
 def observation_json(
-    conn: psycopg.Connection[Any], obs_id: uuid.UUID, staff: bool
+    conn: psycopg.Connection[Any], obs_id: uuid.UUID, view: View
 ) -> dict[str, Any] | None:
-    """The current version of an observation with QPV, photos and states (authors for staff)."""
+    """The current version of an observation with QPV, photos and states, the fields cut to
+    ``view``."""
     row = conn.execute(
         f"SELECT {OBS_JSON} {_FROM} WHERE c.id = %(id)s",
-        {"id": obs_id, "staff": staff, "reason_states": _reason_states()},
+        {"id": obs_id, **view_params(view), "reason_states": _reason_states()},
     ).fetchone()
     return row[0] if row else None
 
@@ -174,6 +207,12 @@ def scope_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
     """SQL condition (on ``c`` = observation_current, ``w`` = walks) mirroring the policy."""
     if scope.everything:
         return "TRUE", {}
+    if scope.qpv_codes is not None:
+        return (
+            "(c.qpv_codes && %(sq)s::text[] OR w.qpv_codes && %(sq)s::text[]"
+            " OR w.created_by = %(su)s OR w.facilitator_id = %(su)s OR c.author_user_id = %(su)s)",
+            {"sq": list(scope.qpv_codes), "su": scope.user_id},
+        )
     if scope.user_id is not None:
         return (
             "(w.created_by = %(su)s OR w.facilitator_id = %(su)s OR c.author_user_id = %(su)s)",
@@ -190,7 +229,7 @@ def scope_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
 def feature_collection(
     conn: psycopg.Connection[Any],
     scope: Scope,
-    staff: bool,
+    view: View,
     filters: dict[str, Any],
     limit: int = 5000,
 ) -> str:
@@ -202,7 +241,7 @@ def feature_collection(
     where, params = scope_sql(scope)
     params = {
         **params,
-        "staff": staff,
+        **view_params(view),
         "reason_states": _reason_states(),
         "lim": limit,
         "walk_id": filters.get("walk_id"),
@@ -245,7 +284,7 @@ def refs_with_walks(
         SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
                o.moderation, o.followup, v.category, v.qpv_codes,
                w.id, w.status, w.facilitator_id, w.created_by, w.territory, w.demo,
-               v.photo_ids,
+               w.qpv_codes, v.photo_ids,
                ARRAY(SELECT p.id FROM observation_photos p WHERE p.observation_id = o.id
                      ORDER BY p.id)
         FROM observations o
@@ -257,8 +296,8 @@ def refs_with_walks(
     ).fetchall()
     out = []
     for row in rows:
-        walk = WalkRef(*row[10:16]) if row[10] is not None else None
-        out.append((_ref(row), walk, list(row[16]), list(row[17])))
+        walk = _walk(row[10:17]) if row[10] is not None else None
+        out.append((_ref(row), walk, list(row[17]), list(row[18])))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import psycopg
@@ -12,11 +13,13 @@ from geo.errors import Conflict
 from surveys.models import StopInput, WalkInput, WalkRef
 from surveys.policy import Scope
 
-_REF = "SELECT id, status, facilitator_id, created_by, territory, demo FROM walks"
+_REF = "SELECT id, status, facilitator_id, created_by, territory, demo, qpv_codes FROM walks"
 
 
 def _ref(row: Any) -> WalkRef | None:
-    return WalkRef(row[0], row[1], row[2], row[3], row[4], row[5]) if row else None
+    if not row:
+        return None
+    return WalkRef(row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6]))
 
 
 def insert_walk(
@@ -151,6 +154,11 @@ def list_walks(conn: psycopg.Connection[Any], scope: Scope, limit: int = 500) ->
 def _walk_scope(scope: Scope) -> tuple[str, dict[str, Any]]:
     if scope.everything:
         return "TRUE", {}
+    if scope.qpv_codes is not None:
+        return (
+            "(w.qpv_codes && %(sq)s::text[] OR w.created_by = %(su)s OR w.facilitator_id = %(su)s)",
+            {"sq": list(scope.qpv_codes), "su": scope.user_id},
+        )
     if scope.user_id is not None:
         return "(w.created_by = %(su)s OR w.facilitator_id = %(su)s)", {"su": scope.user_id}
     if scope.walk_id is not None:
@@ -279,3 +287,11 @@ def stop_summaries(
         "works_well",
     )
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def walk_date(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> date:
+    """The date of a walk."""
+    row = conn.execute("SELECT walk_date FROM walks WHERE id = %s", (walk_id,)).fetchone()
+    assert row is not None
+    found: date = row[0]
+    return found

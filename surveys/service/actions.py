@@ -12,6 +12,7 @@ from geo.errors import Invalid, NotFound
 from surveys import policy, states
 from surveys.models import ActionInput
 from surveys.repo import actions as repo
+from surveys.repo import observations as obs_repo
 
 
 def _decorate(body: dict[str, Any]) -> dict[str, Any]:
@@ -21,8 +22,16 @@ def _decorate(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _check_observations(conn: psycopg.Connection[Any], ids: tuple[uuid.UUID, ...]) -> None:
-    missing = sorted(str(i) for i in set(ids) - repo.existing_observations(conn, list(ids)))
+def _check_observations(
+    conn: psycopg.Connection[Any], principal: Principal, ids: tuple[uuid.UUID, ...]
+) -> None:
+    """Every id is an observation the principal may read (others are "unknown")."""
+    visible = {
+        ref.id
+        for ref, walk, _, _ in obs_repo.refs_with_walks(conn, list(ids))
+        if policy.can_read_observation(principal, ref, walk)
+    }
+    missing = sorted(str(i) for i in set(ids) - visible)
     if missing:
         raise Invalid(f"observation(s) inconnue(s) : {', '.join(missing[:10])}")
 
@@ -34,7 +43,7 @@ def create(
     policy.check_plan(principal)
     assert principal.user_id is not None
     with conn.transaction():
-        _check_observations(conn, data.observation_ids)
+        _check_observations(conn, principal, data.observation_ids)
         action_id = repo.insert(conn, data, principal.user_id, demo)
         repo.link(conn, action_id, list(data.observation_ids))
     return get(conn, principal, action_id)
@@ -46,7 +55,7 @@ def get(
     """One action (staff)."""
     policy.check_read_plan(principal)
     body = repo.action_json(conn, action_id)
-    if body is None:
+    if body is None or not policy.can_read_action(principal, body):
         raise NotFound("action introuvable")
     return _decorate(body)
 
@@ -59,10 +68,11 @@ def link(
 ) -> dict[str, Any]:
     """Link more observations to an action (idempotent)."""
     policy.check_plan(principal)
+    get(conn, principal, action_id)  # 404 when out of the principal's scope
     with conn.transaction():
         if repo.lock_status(conn, action_id) is None:
             raise NotFound("action introuvable")
-        _check_observations(conn, obs_ids)
+        _check_observations(conn, principal, obs_ids)
         repo.link(conn, action_id, list(obs_ids))
     return get(conn, principal, action_id)
 
@@ -75,7 +85,7 @@ def transition(
     comment: str | None,
 ) -> dict[str, Any]:
     """Move an action along ``proposee → validee → en_cours → realisee | abandonnee``."""
-    policy.check_read_plan(principal)
+    get(conn, principal, action_id)  # 404 when out of the principal's scope
     with conn.transaction():
         current = repo.lock_status(conn, action_id)
         if current is None:
@@ -100,10 +110,25 @@ def list_actions(
         statuses = list(states.action().states_in(status_category))
         if not statuses:
             raise Invalid(f"catégorie d'état inconnue : {status_category!r} (open, closed)")
-    return [_decorate(a) for a in repo.list_actions(conn, statuses, walk_id, qpv)]
+    return [
+        _decorate(a)
+        for a in repo.list_actions(conn, statuses, walk_id, qpv)
+        if policy.can_read_action(principal, a)
+    ]
 
 
 def open_by_walk_and_qpv(conn: psycopg.Connection[Any], principal: Principal) -> dict[str, Any]:
     """Every open action grouped per walk and per QPV (one call, one statement)."""
     policy.check_read_plan(principal)
-    return repo.open_by_walk_and_qpv(conn, list(states.action().states_in("open")))
+    grouped = repo.open_by_walk_and_qpv(conn, list(states.action().states_in("open")))
+    if principal.territory is None:
+        return grouped
+    visible = {str(a["id"]) for a in list_actions(conn, principal, "open")}
+    for key in ("by_walk", "by_qpv"):
+        groups = []
+        for group in grouped[key]:
+            group["actions"] = [a for a in group["actions"] if str(a["id"]) in visible]
+            if group["actions"]:
+                groups.append(group)
+        grouped[key] = groups
+    return grouped

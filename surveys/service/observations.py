@@ -68,7 +68,7 @@ def submit(
             stored = repo.get_ref(conn, obs.id)
             assert stored is not None
             return _replay(conn, principal, stored, digest)
-        body = repo.observation_json(conn, obs.id, staff=policy.sees_authors(principal))
+        body = repo.observation_json(conn, obs.id, view=policy.view(principal))
     assert body is not None
     return SubmitResult(SubmitStatus.CREATED, decorate(body))
 
@@ -84,7 +84,7 @@ def _replay(
             "cet identifiant est déjà utilisé avec un contenu différent ; l'observation "
             "enregistrée n'a pas été modifiée (générez un nouvel identifiant)"
         )
-    body = repo.observation_json(conn, stored.id, staff=policy.sees_authors(principal))
+    body = repo.observation_json(conn, stored.id, view=policy.view(principal))
     assert body is not None
     return SubmitResult(SubmitStatus.DUPLICATE, decorate(body))
 
@@ -99,7 +99,8 @@ def _resolve_walk(
     walk = None
     if obs.walk_id is not None:
         walk = walks_repo.get_ref(conn, obs.walk_id)
-        if walk is None:
+        if walk is None or not policy.can_read_walk(principal, walk):
+            # An invisible walk is answered like a missing one: ids leak nothing.
             raise Invalid(f"marche inconnue : {obs.walk_id}")
     policy.check_write_observation(principal, obs.kind, walk)
     if walk is not None and not states.walk().in_category(walk.status, "open"):
@@ -168,7 +169,7 @@ def get(conn: psycopg.Connection[Any], principal: Principal, obs_id: uuid.UUID) 
     ref = repo.get_ref(conn, obs_id)
     walk = walks_repo.get_ref(conn, ref.walk_id) if ref and ref.walk_id else None
     policy.check_read_observation(principal, ref, walk)
-    body = repo.observation_json(conn, obs_id, staff=policy.sees_authors(principal))
+    body = repo.observation_json(conn, obs_id, view=policy.view(principal))
     if body is None:
         raise NotFound("observation introuvable")
     body = decorate(body)
@@ -243,7 +244,7 @@ def feature_collection(
     return repo.feature_collection(
         conn,
         policy.scope(principal),
-        policy.sees_authors(principal),
+        policy.view(principal),
         {
             "walk_id": walk_id,
             "kind": kind.value if kind else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import psycopg
@@ -148,8 +149,14 @@ def list_walks(conn: psycopg.Connection[Any], principal: Principal) -> list[dict
     return [_decorate(w) for w in repo.list_walks(conn, policy.scope(principal))]
 
 
-def join(conn: psycopg.Connection[Any], invite_code: str, pseudonym: str) -> dict[str, Any]:
-    """A pseudonymous participant joins the walk of ``invite_code``; returns a walk-scoped token.
+def join(
+    conn: psycopg.Connection[Any],
+    invite_code: str,
+    pseudonym: str,
+    token_days: int = SurveyConfig.participant_token_days,
+) -> dict[str, Any]:
+    """A pseudonymous participant joins the walk of ``invite_code``; returns a walk-scoped token
+    that expires ``token_days`` after the walk (or after today, for a walk in the past).
 
     Every call creates a new participant (a retried join gives a second, harmless identity:
     nothing is keyed on the pseudonym).
@@ -162,8 +169,15 @@ def join(conn: psycopg.Connection[Any], invite_code: str, pseudonym: str) -> dic
         if not states.walk().in_category(walk.status, "open"):
             raise Conflict("cette marche est close : on ne peut plus la rejoindre")
         participant_id = repo.insert_participant(conn, walk.id, pseudonym, demo=walk.demo)
-        token = accounts.issue_participant_token(conn, participant_id, walk.id)
-    return {"token": token, "walk_id": walk.id, "participant_id": participant_id}
+        start = max(repo.walk_date(conn, walk.id), datetime.now(UTC).date())
+        expires = datetime.combine(start, time(0, 0), UTC) + timedelta(days=token_days + 1)
+        token = accounts.issue_participant_token(conn, participant_id, walk.id, expires)
+    return {
+        "token": token,
+        "walk_id": walk.id,
+        "participant_id": participant_id,
+        "expires_at": expires,
+    }
 
 
 def transition(

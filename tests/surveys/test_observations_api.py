@@ -38,8 +38,10 @@ def test_observation_is_stored_with_its_qpv_and_states(
 
     fetched = client.get(f"/api/observations/{body['id']}", headers=participant).json()
     assert fetched["comment"] == body["comment"] and fetched["stop_id"] == walk["stops"][0]["id"]
-    as_staff = client.get(f"/api/observations/{body['id']}", headers=staff.planner).json()
+    as_staff = client.get(f"/api/observations/{body['id']}", headers=staff.facilitator).json()
     assert as_staff["author"] == "Aïcha" and as_staff["history"] == []
+    as_planner = client.get(f"/api/observations/{body['id']}", headers=staff.planner).json()
+    assert as_planner["author"] is None and as_planner["history"] == []  # #7: no pseudonym
     hidden = client.get(f"/api/observations/{body['id']}", headers=staff.facilitator2)
     assert hidden.status_code == 404
 
@@ -148,12 +150,13 @@ def test_participants_write_only_to_their_walk(
     resp = client.post(
         "/api/observations", json=walk_obs(other["id"], lon, lat), headers=participant
     )
-    assert resp.status_code == 403
-    assert "propre marche" in resp.json()["detail"]
+    # #7: a walk one cannot see is answered like a missing one (no existence oracle)
+    assert resp.status_code == 422
+    assert "marche inconnue" in resp.json()["detail"]
     resp = client.post(
         "/api/observations", json=walk_obs(walk["id"], lon, lat), headers=staff.facilitator2
     )
-    assert resp.status_code == 403
+    assert resp.status_code == 422
     assert client.post("/api/observations", json=walk_obs(walk["id"], lon, lat)).status_code == 401
     assert count_rows(conn, "observations") == 0
     # a participant's GUSP observation without walk goes to their walk

@@ -1,0 +1,241 @@
+"""Who may call which route — one table for the whole app, checked on every request.
+
+Every route of the app must have a line in :data:`RULES`, keyed by (method, path template as
+FastAPI reports it). :func:`api.gate.access_gate` (an app-wide dependency) looks the rule up
+before anything else runs: a route without a rule answers 404 for everyone (fail closed) and
+``tests/security/test_matrix.py`` fails until the line is written. The rule says which roles
+may call the route at all (function level: anonymous → 401, other roles → 403); object-level
+decisions (*this* walk, *this* observation) stay in the domain policies (``surveys.policy``),
+which answer 404 for what the caller may not see.
+
+Adding a route: add one line here next to the routes of its router, e.g.
+``("GET", "/api/actors/{actor_id}"): PUBLIC`` or ``…: staff(audit="read_actor_history")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import STAFF_ROLES, Principal, Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Access rule of one route.
+
+    Parameters
+    ----------
+    roles : frozenset of Role, optional
+        Roles allowed to call the route; ``None`` means anyone, anonymous callers included.
+    scoped : bool
+        Object-level checks happen in the domain policy (objects out of scope → 404).
+    audit : str, optional
+        Action written to the audit log after each successful call (exact locations, exports,
+        pseudonyms, account changes).
+    limit : str, optional
+        Extra rate-limit bucket (per client IP) for this route: ``login``, ``join``; ``ip``
+        means none beyond the generous per-IP bucket (anonymous form steps that a whole class
+        behind one address sends, which the ``anon_write`` bucket would block).
+    budget_ms : int, optional
+        Statement timeout of this route's database work, tighter than the pool's default
+        (heavy reads open to anonymous callers).
+    """
+
+    roles: frozenset[Role] | None = None
+    scoped: bool = False
+    audit: str | None = None
+    limit: str | None = None
+    budget_ms: int | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.roles is None
+
+    def allows(self, principal: Principal | None) -> bool:
+        """True when ``principal`` may call the route (before object-level checks)."""
+        if self.roles is None:
+            return True
+        return principal is not None and principal.role in self.roles
+
+
+P, F, PL, M, A = Role.PARTICIPANT, Role.FACILITATOR, Role.PLANNER, Role.MODERATOR, Role.ADMIN
+EVERY_ROLE = frozenset(Role)
+
+
+def roles(*allowed: Role, scoped: bool = False, audit: str | None = None) -> Rule:
+    """A rule for callers holding one of ``allowed``."""
+    return Rule(frozenset(allowed), scoped=scoped, audit=audit)
+
+
+def staff(scoped: bool = False, audit: str | None = None) -> Rule:
+    """Any staff account (facilitator, planner, moderator, admin)."""
+    return Rule(STAFF_ROLES, scoped=scoped, audit=audit)
+
+
+def anyone_with_token(scoped: bool = True, audit: str | None = None) -> Rule:
+    """Participants and staff (what they see is decided by the domain policy)."""
+    return Rule(EVERY_ROLE, scoped=scoped, audit=audit)
+
+
+PUBLIC = Rule()
+PUBLIC_HEAVY = Rule(budget_ms=5_000)
+"""Public reads that aggregate or page through many rows: a 5 s statement budget."""
+PUBLIC_FORM = Rule(limit="ip")
+"""Anonymous form posts of a workshop (self-check steps): only the per-IP bucket."""
+
+RULES: dict[tuple[str, str], Rule] = {
+    # --- foundation ---
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/"): PUBLIC,
+    ("GET", "/api/qpv"): PUBLIC_HEAVY,
+    ("GET", "/api/qpv/lookup"): PUBLIC,
+    ("GET", "/api/qpv/{code}"): PUBLIC,
+    ("GET", "/cartes/qpv"): PUBLIC_HEAVY,
+    ("GET", "/ogc"): PUBLIC,
+    ("GET", "/ogc/conformance"): PUBLIC,
+    ("GET", "/ogc/collections"): PUBLIC_HEAVY,
+    ("GET", "/ogc/collections/{cid}"): PUBLIC,
+    ("GET", "/ogc/collections/{cid}/items"): PUBLIC_HEAVY,
+    ("GET", "/ogc/collections/{cid}/items/{fid}"): PUBLIC,
+    # --- accounts and sessions ---
+    ("POST", "/api/users"): roles(A, audit="user_create"),
+    ("GET", "/api/users"): roles(A),
+    ("PATCH", "/api/users/{login}"): roles(A, audit="user_update"),
+    ("PUT", "/api/users/{login}/password"): roles(A, audit="password_reset"),
+    ("GET", "/api/me"): anyone_with_token(scoped=False),
+    ("POST", "/api/auth/login"): Rule(limit="login"),
+    ("POST", "/api/auth/logout"): anyone_with_token(scoped=False),
+    ("POST", "/api/auth/password"): staff(audit="password_change"),
+    ("GET", "/api/audit"): roles(A, audit="read_audit"),
+    # --- privacy (GDPR) ---
+    ("GET", "/api/me/export"): roles(P, audit="gdpr_export"),
+    ("DELETE", "/api/me"): roles(P, audit="gdpr_delete"),
+    ("GET", "/confidentialite"): PUBLIC,
+    # --- surveys: walks ---
+    ("POST", "/api/walks"): roles(F, A),
+    ("GET", "/api/walks"): anyone_with_token(),
+    ("POST", "/api/walks/join"): Rule(limit="join"),
+    ("GET", "/api/walks/{walk_id}"): anyone_with_token(),
+    ("POST", "/api/walks/{walk_id}/transitions"): roles(F, A, scoped=True),
+    ("GET", "/api/walks/{walk_id}/participants"): roles(F, A, scoped=True, audit="read_pseudonyms"),
+    ("GET", "/api/walks/{walk_id}/comparison"): staff(scoped=True),
+    # --- surveys: observations ---
+    ("POST", "/api/observations"): roles(P, F, PL, A, scoped=True),
+    ("POST", "/api/observations/batch"): roles(P, F, PL, A, scoped=True),
+    ("POST", "/api/observations/sync-status"): anyone_with_token(),
+    ("GET", "/api/observations"): anyone_with_token(audit="read_locations"),
+    ("GET", "/api/observations/{obs_id}"): anyone_with_token(audit="read_observation"),
+    ("POST", "/api/observations/{obs_id}/transitions"): roles(F, PL, M, A, scoped=True),
+    ("POST", "/api/observations/{obs_id}/photos"): roles(P, F, PL, A, scoped=True),
+    ("GET", "/api/observations/{obs_id}/photos/{photo_id}"): anyone_with_token(audit="read_photo"),
+    # --- surveys: follow-up and action plan ---
+    ("GET", "/api/routing-rules"): staff(),
+    ("PUT", "/api/routing-rules"): roles(PL, A),
+    ("DELETE", "/api/routing-rules/{rule_id}"): roles(PL, A),
+    ("POST", "/api/actions"): roles(PL, A, scoped=True),
+    ("GET", "/api/actions"): staff(scoped=True),
+    ("GET", "/api/actions/open"): staff(scoped=True),
+    ("GET", "/api/actions/{action_id}"): staff(scoped=True),
+    ("POST", "/api/actions/{action_id}/observations"): roles(PL, A, scoped=True),
+    ("POST", "/api/actions/{action_id}/transitions"): roles(PL, A, scoped=True),
+    # --- surveys: public aggregates ---
+    ("GET", "/api/public/observations"): PUBLIC_HEAVY,
+    ("GET", "/cartes/observations"): PUBLIC_HEAVY,
+    # --- exhibitions ---
+    ("GET", "/api/schools"): PUBLIC_HEAVY,
+    ("GET", "/api/schools/{uai}"): PUBLIC,
+    ("PUT", "/api/schools/{uai}"): roles(PL, A),
+    ("GET", "/api/exhibitions"): PUBLIC,
+    ("POST", "/api/exhibitions"): roles(PL, A),
+    ("GET", "/api/exhibitions/themes"): PUBLIC,
+    ("GET", "/api/exhibitions/coverage"): PUBLIC_HEAVY,
+    ("GET", "/api/exhibitions/coverage.csv"): PUBLIC_HEAVY,
+    ("GET", "/api/exhibitions/{exhibition_id}"): PUBLIC,
+    ("POST", "/api/exhibitions/{exhibition_id}/copies"): roles(PL, A),
+    ("POST", "/api/exhibitions/{exhibition_id}/showings"): roles(F, PL, A),
+    ("GET", "/api/exhibitions/showings"): staff(audit="read_showings"),
+    ("GET", "/api/exhibitions/showings/{showing_id}"): staff(),
+    ("PATCH", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
+    ("DELETE", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
+    ("GET", "/expositions/couverture"): PUBLIC_HEAVY,
+    # --- walkers' field app (issue #8): authors correct or delete their own observations ---
+    ("GET", "/marche"): PUBLIC,
+    ("GET", "/marche/sw.js"): PUBLIC,
+    ("GET", "/api/grid"): PUBLIC,
+    ("GET", "/api/me/observations"): anyone_with_token(),
+    ("PATCH", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
+    ("DELETE", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
+    # --- support-actor directory (issue #4): public reads, editors write ---
+    ("GET", "/api/actors"): PUBLIC_HEAVY,
+    ("GET", "/api/actors/nearest"): PUBLIC_HEAVY,
+    ("GET", "/api/actors/vocabularies"): PUBLIC,
+    ("GET", "/api/actors/helplines"): PUBLIC,
+    ("GET", "/api/actors/export"): PUBLIC_HEAVY,
+    ("GET", "/api/actors/{actor_id}"): PUBLIC,
+    ("GET", "/api/actors/campaign"): roles(PL, A),
+    ("GET", "/api/actors/duplicates"): roles(PL, A),
+    ("POST", "/api/actors/duplicates/{dup_id}"): roles(PL, A),
+    ("GET", "/api/actors/{actor_id}/history"): roles(PL, A),
+    ("POST", "/api/actors"): roles(PL, A),
+    ("PATCH", "/api/actors/{actor_id}"): roles(PL, A),
+    ("POST", "/api/actors/{actor_id}/verify"): roles(PL, A),
+    ("GET", "/aide"): PUBLIC,
+    ("GET", "/aide/resultats"): PUBLIC_HEAVY,
+    ("GET", "/aide/widget"): PUBLIC,
+    ("GET", "/aide/integrer"): PUBLIC,
+    ("GET", "/aide/carte"): PUBLIC_HEAVY,
+    ("GET", "/aide/lieux/{actor_id}"): PUBLIC,
+    # --- youth discrimination self-check (issue #11): anonymous, testimonies throttled by
+    #     the domain itself (per address, or per group session in a workshop) ---
+    ("GET", "/api/selfcheck/questions"): PUBLIC,
+    ("POST", "/api/selfcheck/check"): PUBLIC_FORM,
+    ("POST", "/api/selfcheck/testimonies"): PUBLIC_FORM,
+    ("GET", "/api/selfcheck/stats"): PUBLIC,
+    ("GET", "/api/selfcheck/stats/staff"): staff(),
+    ("POST", "/api/selfcheck/sessions"): roles(F, PL, A),
+    ("GET", "/api/selfcheck/sessions"): roles(F, PL, A),
+    ("GET", "/api/selfcheck/sessions/{code}"): roles(F, PL, A, scoped=True),
+    ("POST", "/api/selfcheck/sessions/{code}/close"): roles(F, PL, A, scoped=True),
+    ("GET", "/discrimination"): PUBLIC,
+    ("POST", "/discrimination"): PUBLIC_FORM,
+    ("POST", "/discrimination/temoignage"): PUBLIC_FORM,
+    ("GET", "/discrimination/merci"): PUBLIC,
+    ("GET", "/discrimination/groupe"): PUBLIC,
+    ("POST", "/discrimination/groupe"): PUBLIC_FORM,
+    ("GET", "/discrimination/animer"): PUBLIC,
+    ("POST", "/discrimination/animer"): Rule(scoped=True),  # the token comes in the form
+    ("GET", "/discrimination/seance/{code}"): PUBLIC,
+    ("GET", "/discrimination/statistiques"): PUBLIC,
+    ("GET", "/discrimination/regles"): PUBLIC,
+    # --- maps at scale (issue #6) ---
+    ("GET", "/cartes/publique"): PUBLIC_HEAVY,
+    ("GET", "/cartes/acteurs"): PUBLIC_HEAVY,
+    ("GET", "/cartes/expositions"): PUBLIC_HEAVY,
+    ("GET", "/cartes/securite"): anyone_with_token(audit="read_locations"),
+    ("GET", "/cartes/marches/{walk_id}"): anyone_with_token(audit="read_locations"),
+    # --- planners: dashboards, hotspots, reports, exports (issue #9) ---
+    ("GET", "/api/qpv/{code}/dashboard"): PUBLIC_HEAVY,
+    ("GET", "/api/dashboards/compare"): PUBLIC_HEAVY,
+    ("GET", "/api/dashboards/overview"): PUBLIC_HEAVY,
+    ("GET", "/api/hotspots"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
+    ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export"),
+    ("GET", "/quartiers"): PUBLIC_HEAVY,
+    ("GET", "/quartiers/comparer"): PUBLIC_HEAVY,
+    ("GET", "/quartiers/zones-sensibles"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
+    ("GET", "/quartiers/{code}"): PUBLIC_HEAVY,
+    ("GET", "/marches/{walk_id}/rapport"): anyone_with_token(audit="read_report"),
+}
+"""(method, path template) → rule. HEAD uses the GET rule."""
+
+PUBLIC_MOUNTS: tuple[str, ...] = ("/static/",)
+"""Mounted static files (no routes of their own): public, listed by prefix."""
+
+
+def rule_for(method: str, template: str | None) -> Rule | None:
+    """The rule of a route, or None when it has none (the gate then refuses the request)."""
+    if template is None:
+        return None
+    verb = "GET" if method == "HEAD" else method
+    return RULES.get((verb, template))

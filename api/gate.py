@@ -1,0 +1,109 @@
+"""The access gate: an app-wide dependency that applies :mod:`api.access` to every request.
+
+Runs before the route's own dependencies and before its body is validated, so a caller who may
+not use a route learns nothing from it (401/403, no validation detail). It also counts the
+route-specific rate-limit buckets and writes the audit row of audited routes after success.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+
+from accounts import audit
+from accounts import service as accounts
+from accounts.models import Principal
+from api import access
+from api.ratelimit import TokenBuckets, client_ip
+from geo.errors import Forbidden, NotFound, Unauthenticated
+
+log = logging.getLogger("cartegalite.access")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_UNSET = object()
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("en-tête Authorization invalide (attendu : Bearer <jeton>)")
+    return token.strip()
+
+
+def _resolve(pool: Any, token: str) -> Principal | None:
+    with pool.connection() as conn:
+        return accounts.resolve(conn, token)
+
+
+async def principal_of(request: Request) -> Principal | None:
+    """The caller (cached on the request): None when anonymous, 401 for a bad token."""
+    cached = getattr(request.state, "principal", _UNSET)
+    if cached is None or isinstance(cached, Principal):
+        return cached
+    token = _bearer(request)
+    principal = None
+    if token is not None:
+        principal = await run_in_threadpool(_resolve, request.app.state.pool, token)
+        if principal is None:
+            raise Unauthenticated("jeton invalide, expiré ou révoqué")
+    request.state.principal = principal
+    return principal
+
+
+async def access_gate(request: Request) -> AsyncIterator[None]:
+    """Apply the route's rule (see :mod:`api.access`); audit after success."""
+    template = getattr(request.scope.get("route"), "path_format", None)
+    rule = access.rule_for(request.method, template)
+    if rule is None:
+        log.error("route without access rule (api/access.py): %s %s", request.method, template)
+        raise NotFound("ressource introuvable")
+    request.state.access_rule = rule
+    settings = request.app.state.settings
+    limiter: TokenBuckets | None = request.app.state.limiter
+    ip = client_ip(request.scope, settings.trusted_proxies)
+    if limiter is not None and rule.limit and rule.limit != "ip":
+        limiter.hit(rule.limit, ip)
+    principal = None if rule.public else await principal_of(request)
+    if rule.public and request.headers.get("authorization"):
+        principal = await principal_of(request)
+    anonymous_write = principal is None and request.method not in SAFE_METHODS
+    if anonymous_write and limiter is not None and not rule.limit:
+        limiter.hit("anon_write", ip)
+    if not rule.allows(principal):
+        if principal is None:
+            raise Unauthenticated("authentification requise (en-tête Authorization: Bearer …)")
+        allowed = ", ".join(sorted(r.value for r in rule.roles or ()))
+        raise Forbidden(f"action réservée aux rôles : {allowed}")
+    yield
+    if rule.audit:
+        await _audit(request, principal, rule.audit, template)
+
+
+async def _audit(
+    request: Request, principal: Principal | None, action: str, template: str | None
+) -> None:
+    params = request.path_params
+    object_id = next((str(v) for v in params.values()), None) if params else None
+
+    def write() -> None:
+        with request.app.state.pool.connection() as conn:
+            audit.record(
+                conn,
+                principal,
+                action,
+                method=request.method,
+                route=template,
+                object_id=object_id,
+            )
+
+    try:
+        await run_in_threadpool(write)
+    except Exception as exc:  # the answer is already computed; never fail it for the log
+        log.error("audit write failed: %s", type(exc).__name__)

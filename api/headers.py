@@ -1,0 +1,225 @@
+"""Security headers on every response, a per-response CSP nonce for HTML pages, and CORS on the
+public aggregated endpoints only.
+
+- ``Content-Security-Policy``: scripts only from this origin or carrying the response's nonce
+  (Folium pages are full of inline ``<script>`` blocks: the nonce is added to each ``<script``
+  tag of the HTML the app rendered — every user-supplied string is escaped before it reaches a
+  page, so no injected tag can be among them), no plugins, no foreign forms, images from this
+  origin, ``data:``/``blob:`` and the configured tile server. Styles keep ``'unsafe-inline'``
+  (Leaflet and Folium write style attributes; styles cannot run code).
+- ``frame-ancestors 'self'`` + ``X-Frame-Options: SAMEORIGIN`` (other sites cannot frame the
+  app; its own pages can, e.g. the map of ``/aide`` in an iframe) except on the framable paths
+  (the actors widget), which get ``frame-ancestors`` from the settings.
+- ``Permissions-Policy``: geolocation and camera only on the field-app pages.
+- ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, ``Cross-Origin-Opener-Policy``,
+  and ``Cache-Control: no-store`` on answers to authenticated requests.
+- CORS: ``Access-Control-Allow-Origin: *`` for GET/HEAD on the configured public paths (no
+  credentials, no ``Authorization`` header allowed), and their preflight; nothing elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_SCRIPT_TAG = re.compile(rb"<script(?=[\s>])", re.IGNORECASE)
+MAX_REWRITE = 64 * 1024 * 1024
+"""HTML bodies larger than this are sent as they are (no nonce: their scripts will not run)."""
+
+
+def tile_origin(tile_url: str | None) -> str | None:
+    """The origin of a tile URL template for ``img-src`` (``{s}`` subdomains → wildcard)."""
+    if not tile_url:
+        return None
+    parts = urlsplit(tile_url.replace("{s}", "sub"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.netloc.replace("sub.", "*.", 1) if "{s}" in tile_url else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the headers above.
+
+    Parameters
+    ----------
+    app : ASGI app
+    frame_paths : sequence of regex
+        Paths that other sites may frame.
+    frame_ancestors : str
+        ``frame-ancestors`` value for those paths (``*`` or a list of origins).
+    device_paths : sequence of regex
+        Paths allowed to use geolocation and the camera (the field app).
+    geolocation_paths : sequence of regex
+        Paths allowed to use geolocation only (« près de chez moi »).
+    cors_paths : sequence of regex
+        Public paths readable cross-origin (GET/HEAD).
+    tile_url : str, optional
+        Tile template of the maps (its origin is allowed in ``img-src``).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        frame_paths: Sequence[str] = (),
+        frame_ancestors: str = "*",
+        device_paths: Sequence[str] = (),
+        geolocation_paths: Sequence[str] = (),
+        cors_paths: Sequence[str] = (),
+        tile_url: str | None = None,
+    ) -> None:
+        self.app = app
+        self.frame_paths = [re.compile(p) for p in frame_paths]
+        self.frame_ancestors = frame_ancestors
+        self.device_paths = [re.compile(p) for p in device_paths]
+        self.geolocation_paths = [re.compile(p) for p in geolocation_paths]
+        self.cors_paths = [re.compile(p) for p in cors_paths]
+        origin = tile_origin(tile_url)
+        self.img_src = "'self' data: blob:" + (f" {origin}" if origin else "")
+        # The field app may fetch tiles to keep them offline: the tile server is reachable.
+        self.connect_src = "'self'" + (f" {origin}" if origin else "")
+
+    @staticmethod
+    def _match(patterns: list[re.Pattern[str]], path: str) -> bool:
+        return any(p.search(path) for p in patterns)
+
+    def csp(self, nonce: str, framable: bool) -> str:
+        """The Content-Security-Policy of one response (no ``frame-ancestors`` at all on the
+        framable paths when any site may frame them: ``*`` would not match a partner page
+        opened from a file or ``about:blank``)."""
+        ancestors = self.frame_ancestors if framable else "'self'"
+        framing = "" if ancestors.strip() == "*" else f"; frame-ancestors {ancestors}"
+        return (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self' 'unsafe-inline'; "
+            f"img-src {self.img_src}; "
+            "font-src 'self' data:; "
+            f"connect-src {self.connect_src}; "
+            "object-src 'none'; "
+            "base-uri 'self'; "
+            "form-action 'self'"
+            f"{framing}"
+        )
+
+    def headers_for(self, scope: Scope, nonce: str) -> list[tuple[bytes, bytes]]:
+        """Headers added to a response to ``scope``."""
+        path = scope["path"]
+        framable = self._match(self.frame_paths, path)
+        device = self._match(self.device_paths, path)
+        located = device or self._match(self.geolocation_paths, path)
+        found = [
+            (b"content-security-policy", self.csp(nonce, framable).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            (
+                b"permissions-policy",
+                (b"geolocation=(self)" if located else b"geolocation=()")
+                + (b", camera=(self)" if device else b", camera=()")
+                + b", microphone=(), payment=(), usb=()",
+            ),
+        ]
+        if not framable:
+            found.append((b"x-frame-options", b"SAMEORIGIN"))
+        if self._cors(scope):
+            found.append((b"access-control-allow-origin", b"*"))
+            found.append((b"vary", b"Origin"))
+        return found
+
+    def _cors(self, scope: Scope) -> bool:
+        return scope["method"] in ("GET", "HEAD", "OPTIONS") and self._match(
+            self.cors_paths, scope["path"]
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(18)
+        if scope["method"] == "OPTIONS" and self._cors(scope) and _is_preflight(scope):
+            await _preflight(send, self.headers_for(scope, nonce))
+            return
+        authenticated = any(name == b"authorization" for name, _ in scope.get("headers", []))
+        extra = self.headers_for(scope, nonce)
+        state: dict[str, object] = {"start": None, "chunks": [], "html": False}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED
+                ]
+                own = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in extra if k not in own]
+                has_cache = any(k.lower() == b"cache-control" for k, _ in headers)
+                if authenticated and not has_cache:
+                    headers.append((b"cache-control", b"private, no-store"))
+                ctype = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
+                message = {**message, "headers": headers}
+                if ctype.startswith(b"text/html"):
+                    state["html"] = True
+                    state["start"] = message
+                    return
+                await send(message)
+                return
+            if message["type"] == "http.response.body" and state["html"]:
+                chunks = state["chunks"]
+                assert isinstance(chunks, list)
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                await _send_html(send, state["start"], b"".join(chunks), nonce)
+                return
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+_REPLACED = {
+    b"x-frame-options",
+    b"content-security-policy",
+    b"x-content-type-options",
+    b"cross-origin-opener-policy",
+}
+"""Always set by this middleware. A route's own ``Referrer-Policy``, ``Permissions-Policy`` or
+``Cache-Control`` (stricter, e.g. ``no-referrer`` on the self-check pages) is kept."""
+
+
+def add_nonce(html: bytes, nonce: str) -> bytes:
+    """Give every ``<script`` tag of ``html`` the response's nonce."""
+    return _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', html)
+
+
+async def _send_html(send: Send, start: object, body: bytes, nonce: str) -> None:
+    assert isinstance(start, dict)
+    if len(body) <= MAX_REWRITE:
+        body = add_nonce(body, nonce)
+    headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({**start, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _is_preflight(scope: Scope) -> bool:
+    names = {name for name, _ in scope.get("headers", [])}
+    return b"access-control-request-method" in names
+
+
+async def _preflight(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 204,
+            "headers": [
+                *headers,
+                (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+                (b"access-control-allow-headers", b"Accept, Accept-Language, Content-Language"),
+                (b"access-control-max-age", b"600"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
