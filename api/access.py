@@ -109,6 +109,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/auth/logout"): anyone_with_token(scoped=False),
     ("POST", "/api/auth/password"): staff(audit="password_change"),
     ("GET", "/api/audit"): roles(A, audit="read_audit"),
+    ("GET", "/connexion"): PUBLIC,
+    ("POST", "/connexion"): Rule(limit="login"),
+    ("POST", "/deconnexion"): PUBLIC,
     # --- privacy (GDPR) ---
     ("GET", "/api/me/export"): roles(P, audit="gdpr_export"),
     ("DELETE", "/api/me"): roles(P, audit="gdpr_delete"),

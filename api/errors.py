@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from psycopg import DataError, OperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -127,12 +128,26 @@ def french_error(err: dict[str, Any]) -> dict[str, Any]:
     return {"field": _field(tuple(err.get("loc", ()))), "message": base + shown, "type": etype}
 
 
+def _wants_page(request: Request) -> bool:
+    """A browser asking for an HTML page (not the API): send it to the sign-in form."""
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and not path.startswith(("/api/", "/ogc", "/static/"))
+        and "authorization" not in request.headers
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the exception handlers on ``app``."""
 
     @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+        if status == 401 and _wants_page(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/connexion?{urlencode({'next': target})}", status_code=303)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": exc.message}, status_code=status, headers=headers)
 

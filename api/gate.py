@@ -24,6 +24,8 @@ from geo.errors import Forbidden, NotFound, Unauthenticated
 log = logging.getLogger("cartegalite.access")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_COOKIE = "cg_session"
+"""Browser session of a staff member (``/connexion``): honoured on GET/HEAD only."""
 _UNSET = object()
 
 
@@ -48,6 +50,8 @@ async def principal_of(request: Request) -> Principal | None:
     if cached is None or isinstance(cached, Principal):
         return cached
     token = _bearer(request)
+    if token is None and request.method in ("GET", "HEAD"):
+        token = request.cookies.get(SESSION_COOKIE) or None
     principal = None
     if token is not None:
         principal = await run_in_threadpool(_resolve, request.app.state.pool, token)

@@ -25,6 +25,7 @@ from api.pages import marche as marche_pages
 from api.pages import planning as planning_pages
 from api.pages import privacy as privacy_pages
 from api.pages import selfcheck as selfcheck_pages
+from api.pages import session as session_pages
 from api.routes import actors as actor_routes
 from api.routes import (
     auth,
@@ -87,6 +88,7 @@ ROUTERS = [
     marche_pages.router,
     selfcheck_pages.router,
     planning_pages.router,
+    session_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
