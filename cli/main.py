@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
 from cli import actors as actors_cli
+from cli import bench as bench_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
@@ -34,6 +35,7 @@ app.add_typer(qpv_app, name="qpv")
 app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
 app.add_typer(actors_cli.app, name="actors")
+app.add_typer(bench_cli.app, name="bench")
 
 out = Console()
 err = Console(stderr=True)
