@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accounts import service as accounts
+from actors import ogc as actors_ogc
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
@@ -59,6 +60,8 @@ ROUTERS = [
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
+
+ogc.PROVIDERS.append(lambda: [ogc.Collection(actors_ogc.feature_source())])
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -34,10 +34,12 @@ def run_wrk(
     seconds: float,
     threads: int = 2,
     env: dict[str, str] | None = None,
+    timeout: float = 10.0,
 ) -> Load:
     """Drive ``url`` with ``bench/lua/<script>`` for ``seconds``; return the figures.
 
-    ``env`` is passed to the Lua script (read with ``os.getenv``).
+    ``env`` is passed to the Lua script (read with ``os.getenv``); requests slower than
+    ``timeout`` seconds count as errors.
     """
     cmd = [
         "wrk",
@@ -45,7 +47,7 @@ def run_wrk(
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--timeout",
-        "10s",
+        f"{max(1, round(timeout))}s",
         "-s",
         str(LUA_DIR / script),
         url,
@@ -60,7 +62,9 @@ def run_wrk(
     )
     match = re.search(r"BENCH_JSON (\{.*\})", proc.stdout)
     if proc.returncode != 0 or not match:
-        raise RuntimeError(f"wrk failed ({proc.returncode}): {proc.stdout[-500:]}{proc.stderr[-500:]}")
+        raise RuntimeError(
+            f"wrk failed ({proc.returncode}): {proc.stdout[-500:]}{proc.stderr[-500:]}"
+        )
     data = json.loads(match.group(1))
     errors = sum(
         data[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts", "non2xx")
