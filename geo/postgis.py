@@ -42,6 +42,7 @@ def make_pool(
     max_size: int = 10,
     timeout: float = 5.0,
     statement_timeout_ms: int | None = 15_000,
+    jit: bool = False,
 ) -> ConnectionPool:
     """Build (but do not open) a connection pool.
 
@@ -55,10 +56,15 @@ def make_pool(
         Seconds a caller waits for a connection before ``PoolTimeout``.
     statement_timeout_ms : int, optional
         Server-side statement timeout applied to every pooled connection.
+    jit : bool
+        PostgreSQL's JIT compilation. Off by default: the app's queries are short, and PostGIS
+        functions' high declared costs made the planner JIT-compile the public aggregate, which
+        cost more (≈ 1.3 s) than the query itself (bench/, issue 10).
     """
-    options = {}
+    settings = [] if jit else ["-c jit=off"]
     if statement_timeout_ms:
-        options["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
+        settings.append(f"-c statement_timeout={int(statement_timeout_ms)}")
+    options = {"options": " ".join(settings)} if settings else {}
     return ConnectionPool(
         url,
         min_size=min_size,
