@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from api.deps import ConnDep, CurrentPrincipal
+from api.deps import Bearer, ConnDep, CurrentPrincipal, PoolDep, current_principal, in_thread
 from api.routes.surveys_common import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_surveys import (
@@ -21,7 +21,7 @@ from api.schemas_surveys import (
     TransitionIn,
 )
 from geo.errors import TooLarge
-from surveys.models import Kind, SubmitStatus
+from surveys.models import Kind, SubmitResult, SubmitStatus
 from surveys.photos import MAX_BYTES
 from surveys.service import followup, photos
 from surveys.service import observations as service
@@ -42,12 +42,17 @@ GEOJSON = "application/geo+json"
         422: {"description": "Contenu invalide (rien n'est enregistré)"},
     },
 )
-def submit(
-    body: ObservationIn, conn: ConnDep, principal: CurrentPrincipal, config: SurveyConfigDep
+async def submit(
+    body: ObservationIn, pool: PoolDep, credentials: Bearer, config: SurveyConfigDep
 ) -> JSONResponse:
     """201 when created, 200 when the identical observation was already stored. The answer is
     sent only after the transaction committed."""
-    result = service.submit(conn, principal, body.to_input(), config)
+    obs = body.to_input()
+
+    def store(conn: Any) -> SubmitResult:  # token, checks and insert: one thread hop
+        return service.submit(conn, current_principal(conn, credentials), obs, config)
+
+    result = await in_thread(pool, store)
     code = 201 if result.status is SubmitStatus.CREATED else 200
     return JSONResponse(result.observation, status_code=code)  # JSON built by PostgreSQL
 

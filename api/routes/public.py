@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ConnDep
+from api.deps import PoolDep, in_thread
 from api.routes.surveys_common import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from surveys.models import Kind
@@ -22,8 +22,8 @@ router = APIRouter(prefix="/api/public", route_class=StrictJSONRoute, tags=["pub
     response_class=JSONResponse,
     responses={200: {"content": {"application/geo+json": {}}}},
 )
-def public_observations(
-    conn: ConnDep,
+async def public_observations(
+    pool: PoolDep,
     config: SurveyConfigDep,
     kind: Kind | None = None,
     theme: Annotated[
@@ -34,5 +34,5 @@ def public_observations(
     """Counts per 200 m cell (EPSG:2154) by kind and theme, only for cells with at least *k*
     observations, published and older than the publication delay. No exact point, no text, no
     photo, no pseudonym. The method is explained in French in ``methode``."""
-    body = public.observations(conn, config, kind, theme, demo)
+    body = await in_thread(pool, public.observations, config, kind, theme, demo)
     return JSONResponse(body, media_type="application/geo+json")
