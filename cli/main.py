@@ -16,7 +16,6 @@ from cli import bench as bench_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
-from geo import qpv
 from geo.errors import DomainError
 from geo.localdb import ClusterError
 from geo.migrate import MigrationError, migrate
@@ -150,6 +149,8 @@ def qpv_import(
     ] = False,
 ) -> None:
     """Importe des périmètres QPV officiels (remplace, ne duplique jamais ; une transaction)."""
+    from geo import qpv  # geopandas: imported only when needed (CLI start-up time)
+
     settings = _settings()
     try:
         with Progress(

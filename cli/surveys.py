@@ -19,7 +19,6 @@ from rich.table import Table
 
 from accounts import repo as accounts_repo
 from accounts.models import Principal
-from api.routes.surveys_common import survey_config_from
 from api.settings import Settings
 from cli import runtime
 from geo.errors import DomainError
@@ -28,7 +27,16 @@ from geo.migrate import MigrationError, migrate
 from geo.postgis import connect
 from surveys import bulk, demo
 from surveys.grid import grid
-from surveys.models import DEMO_LABEL
+from surveys.models import DEMO_LABEL, SurveyConfig
+
+
+def survey_config_from(settings: Settings) -> SurveyConfig:
+    """The surveys settings (as ``api.routes.surveys_common`` builds them, without importing
+    FastAPI: CLI start-up time)."""
+    from api.routes.surveys_common import survey_config_from as build
+
+    return build(settings)
+
 
 app = typer.Typer(help="Marches exploratoires et diagnostics GUSP.", no_args_is_help=True)
 out = Console()
