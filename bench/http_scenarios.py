@@ -9,6 +9,7 @@ each repetition so that they share the machine's noise.
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 import uuid
 from collections.abc import Callable
@@ -186,10 +187,21 @@ class Timing:
         return self.unloaded, self.loaded, 10.0
 
 
+HEAVY_ROUNDS = 3
+"""A heavy scenario's loaded run lasts at least this many rounds of 16 requests (each round
+taking ~16 × p50 / cores), so that its throughput and p99 rest on more than a few requests."""
+
+
 def measure(side: Side, scenario: Scenario, timing: Timing) -> tuple[Load, Load]:
     """One repetition for one side: (1 connection, 16 connections)."""
     unloaded_s, loaded_s, timeout = timing.of(scenario)
     one = run_wrk(side.base, scenario.script, 1, unloaded_s, env=side.env, timeout=timeout)
+    while scenario.heavy and one.requests < 3 and unloaded_s < 60:  # a median needs samples
+        unloaded_s *= 3
+        one = run_wrk(side.base, scenario.script, 1, unloaded_s, env=side.env, timeout=timeout)
+    if scenario.heavy:
+        rounds = HEAVY_ROUNDS * 16 * one.p50_ms / 1000 / max(1, os.cpu_count() or 1)
+        loaded_s = min(max(loaded_s, rounds), 90.0)
     many = run_wrk(side.base, scenario.script, 16, loaded_s, env=side.env, timeout=timeout)
     return one, many
 
