@@ -13,16 +13,21 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accounts import service as accounts
-from actors import ogc as actors_ogc
 from api import errors
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
+from api.pages import cartes as cartes_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
-from api.pages import surveys as survey_pages
+from api.pages import marche as marche_pages
+from api.pages import planning as planning_pages
+from api.pages import selfcheck as selfcheck_pages
 from api.routes import actors as actor_routes
 from api.routes import exhibitions as exhibitions_routes
-from api.routes import health, observations, ogc, plan, public, qpv, users, walks
+from api.routes import exports as export_routes
+from api.routes import field, health, observations, ogc, plan, public, qpv, users, walks
+from api.routes import planning as planning_routes
+from api.routes import selfcheck as selfcheck_routes
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -45,6 +50,7 @@ ROUTERS = [
     health.router,
     walks.router,
     observations.router,
+    field.router,
     plan.router,
     public.router,
     qpv.router,
@@ -53,15 +59,21 @@ ROUTERS = [
     exhibitions_routes.schools,
     exhibitions_routes.router,
     actor_routes.router,
+    selfcheck_routes.router,
+    planning_routes.router,
+    export_routes.router,
     maps.router,
     exhibitions_pages.router,
-    survey_pages.router,
+    cartes_pages.router,
     actor_pages.router,
+    marche_pages.router,
+    selfcheck_pages.router,
+    planning_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""
 
-ogc.PROVIDERS.append(lambda: [ogc.Collection(actors_ogc.feature_source())])
+ogc.PROVIDERS.append(export_routes.ogc_collections)
 
 
 def create_app(settings: Settings) -> FastAPI:

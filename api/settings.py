@@ -78,6 +78,17 @@ class Settings:
     # --- schools (imported by serve when the database has none) ---
     schools_source: Path | None = None
     """Schools file imported by ``serve`` into an empty database."""
+    # --- selfcheck (discrimination self-check, issue 11) ---
+    selfcheck_group_min_count: int = 3
+    """A group session's counts are shown from this many answers (each count too)."""
+    selfcheck_session_hours: int = 4
+    """How long a group session accepts answers."""
+    selfcheck_testimonies_per_hour: int = 10
+    """Anonymous testimonies accepted per hour from one address (per worker process)."""
+    # --- planning: dashboards, hotspots, reports (issue 9) ---
+    planning_actor_distance_m: int = 1500
+    """A ground of discrimination with no active actor within this distance (metres, EPSG:2154)
+    of a QPV is listed among the dashboard's absences."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +144,24 @@ class Settings:
             schools_source=Path(
                 env.get("CARTEGALITE_SCHOOLS_SOURCE")
                 or PROJECT_ROOT.parent / "shared" / "data" / "schools" / "colleges_dep44.geojson"
+            ),
+            # --- selfcheck (issue 11) ---
+            selfcheck_group_min_count=_int(
+                env, "CARTEGALITE_SELFCHECK_GROUP_MIN", cls.selfcheck_group_min_count, 2, 50
+            ),
+            selfcheck_session_hours=_int(
+                env, "CARTEGALITE_SELFCHECK_SESSION_HOURS", cls.selfcheck_session_hours, 1, 72
+            ),
+            selfcheck_testimonies_per_hour=_int(
+                env, "CARTEGALITE_SELFCHECK_RATE", cls.selfcheck_testimonies_per_hour, 1, 10_000
+            ),
+            # --- planning (issue 9) ---
+            planning_actor_distance_m=_int(
+                env,
+                "CARTEGALITE_PLANNING_ACTOR_DISTANCE_M",
+                cls.planning_actor_distance_m,
+                0,
+                50_000,
             ),
         )
         settings.check()

@@ -13,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from api.settings import Settings
 from cli import actors as actors_cli
 from cli import bench as bench_cli
+from cli import maps as maps_cli
+from cli import report as report_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
@@ -35,6 +37,8 @@ app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
 app.add_typer(actors_cli.app, name="actors")
 app.add_typer(bench_cli.app, name="bench")
+app.add_typer(maps_cli.app, name="map")
+app.add_typer(report_cli.app, name="report")
 
 out = Console()
 err = Console(stderr=True)

@@ -118,9 +118,8 @@ def actors_map(
     if reference is not None:
         ref = (reference[0], reference[1], reference[0], reference[1])
         fit = ref if fit is None else _union(fit, ref)
-    # base_map puts the title into <title> unescaped: it may hold an actor's name.
-    m = base_map(html.escape(title), _pad(fit) if fit else fallback_bounds, tiles, height=height)
-    used = _markers(points)
+    m = base_map(title, _pad(fit) if fit else fallback_bounds, tiles, height=height)
+    used = actor_markers(points)
     used.add_to(m)
     if reference is not None:
         folium.CircleMarker(
@@ -133,13 +132,7 @@ def actors_map(
             fill_opacity=0.9,
             tooltip=html.escape(reference[2]),
         ).add_to(m)
-    entries = [
-        (
-            f"background:{_CSS_COLOURS.get(c, c)};border-radius:50%",
-            f"{lab} (icône {ICON_NAMES.get(i, i)})",
-        )
-        for i, c, lab in used.categories.values()
-    ]
+    entries = legend_entries(used)
     if reference is not None:
         entries.append(("background:#ffeb3b;border:3px solid #000;border-radius:50%", "Départ"))
     Legend("Légende", entries).add_to(m)
@@ -148,13 +141,25 @@ def actors_map(
     return render_html(m)
 
 
-class _Markers(folium.FeatureGroup):
+class ActorMarkers(folium.FeatureGroup):
     categories: dict[str, tuple[str, str, str]]
 
 
-def _markers(points: Sequence[dict[str, Any]]) -> _Markers:
-    """One marker per place; ``categories`` keeps the kinds met (for the legend)."""
-    layer = _Markers(name="Lieux d'aide")
+def legend_entries(layer: ActorMarkers) -> list[tuple[str, str]]:
+    """(swatch CSS, French label naming the icon) of each kind of place on ``layer``."""
+    return [
+        (
+            f"background:{_CSS_COLOURS.get(c, c)};border-radius:50%",
+            f"{lab} (icône {ICON_NAMES.get(i, i)})",
+        )
+        for i, c, lab in layer.categories.values()
+    ]
+
+
+def actor_markers(points: Sequence[dict[str, Any]], name: str = "Lieux d'aide") -> ActorMarkers:
+    """One marker per place (icon by what it handles, popup with the opening status and a
+    ``tel:`` link, everything escaped); ``categories`` keeps the kinds met (for the legend)."""
+    layer = ActorMarkers(name=html.escape(name))
     layer.categories = {}
     for feature in points:
         props = feature.get("properties") or {}
@@ -179,6 +184,11 @@ _CSS_COLOURS = {
     "lightgray": "#a3a3a3",
     "purple": "#6a1b9a",
 }
+
+
+def table_rows(points: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Lieu, distance, opening status, phone: the table alternative of the markers."""
+    return _rows(points)
 
 
 def _rows(points: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:

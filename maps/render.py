@@ -25,6 +25,7 @@ def base_map(
     bounds: Bounds | None,
     tiles: Tiles | None,
     height: str = "75vh",
+    padding: int | None = None,
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (or :data:`DEFAULT_BOUNDS`), with a scale bar.
 
@@ -38,6 +39,8 @@ def base_map(
         Base layer; None for no base tiles (offline use, tests).
     height : str
         CSS height of the map element.
+    padding : int, optional
+        Pixels kept free around ``bounds`` (markers at the edges stay whole).
     """
     figure = Figure(title=html.escape(title))
     m = folium.Map(
@@ -56,7 +59,7 @@ def base_map(
             overlay=False,
         ).add_to(m)
     minx, miny, maxx, maxy = bounds or DEFAULT_BOUNDS
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(padding, padding) if padding else None)
     return m
 
 

@@ -1,5 +1,6 @@
-"""The public map of observations (``/cartes/observations``): grid cells with their counts,
-never a point. Pure: data in, HTML out."""
+"""The aggregated picture of the observations: grid cells with their counts, never a point.
+Pure: data in, HTML out. ``/cartes/publique`` (``maps.public``) draws these cells with the QPV
+and the support actors; :func:`public_observations_map` is the cells-only page."""
 
 from __future__ import annotations
 
@@ -62,10 +63,10 @@ def public_observations_map(
     title = "Observations de terrain : vue agrégée"
     if demo_label:
         title += f" ({demo_label})"
-    m = base_map(title, _padded(geojson_bounds([fc])) or fallback_bounds, tiles)
+    m = base_map(title, padded(geojson_bounds([fc])) or fallback_bounds, tiles)
     add_heading(m, title, method)
     if fc["features"]:
-        _cells_layer(fc).add_to(m)
+        cells_layer(fc).add_to(m)
     entries = [
         (f"background:{colour};border:1px solid #444", label) for _, colour, label in COUNT_CLASSES
     ]
@@ -86,14 +87,15 @@ def public_observations_map(
     return render_html(m)
 
 
-def _padded(bounds: Bounds | None, pad: float = 0.01) -> Bounds | None:
+def padded(bounds: Bounds | None, pad: float = 0.01) -> Bounds | None:
     """Some context (~1 km) around the cells: a single 200 m cell should not fill the map."""
     if bounds is None:
         return None
     return (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
 
 
-def _cells_layer(fc: dict[str, Any]) -> folium.GeoJson:
+def cells_layer(fc: dict[str, Any]) -> folium.GeoJson:
+    """The published cells coloured by count, with kind, theme, count and period in tooltips."""
     safe = escape_properties(fc)
     for feature in safe["features"]:
         props = feature["properties"]

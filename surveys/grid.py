@@ -104,3 +104,29 @@ def grid() -> Grid:
     ) != len(categories):
         raise ValueError(f"duplicate code in {_FILE.name}: {codes}")
     return Grid(principles, categories, scales)
+
+
+@cache
+def grid_document() -> dict[str, object]:
+    """The grid as served to the field app: principles with their items, the two scales with
+    their French names and value labels, and the GUSP categories."""
+    g = grid()
+    raw = tomllib.loads(_FILE.read_text(encoding="utf-8"))
+    return {
+        "principles": [
+            {
+                "code": p.code,
+                "label": p.label,
+                "items": [{"code": i.code, "label": i.label} for i in p.items],
+            }
+            for p in g.principles
+        ],
+        "scales": {
+            name: {
+                "label": str(raw["scales"][name].get("label", name)),
+                "values": [{"value": v, "label": label} for v, label in sorted(values.items())],
+            }
+            for name, values in g.scales.items()
+        },
+        "categories": [{"code": c.code, "label": c.label} for c in g.categories],
+    }

@@ -151,3 +151,27 @@ class ActionInput:
     description: str | None = None
     due_date: date | None = None
     observation_ids: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass(frozen=True)
+class CorrectionInput:
+    """New content of an observation, sent by its author (the field app's "Corriger").
+
+    ``base_version`` is the version the author corrected: a resend of the same correction is
+    recognised, a correction of an outdated version is refused. Identity, kind, walk and
+    ``observed_at`` are kept from the observation.
+    """
+
+    base_version: int
+    lon: float
+    lat: float
+    stop_id: uuid.UUID | None = None
+    theme: str | None = None
+    items: tuple[str, ...] = ()
+    rating: int | None = None
+    feeling: int | None = None
+    works_well: bool = False
+    comment: str | None = None
+    proposal: str | None = None
+    category: str | None = None
+    photo_ids: tuple[uuid.UUID, ...] = ()

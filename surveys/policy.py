@@ -12,7 +12,9 @@ Rules today:
 - a participant (walk-scoped token) sees their walk, their own observations and the observations
   of their walk that moderation published; never another participant's pseudonym;
 - what is not visible is *not found* (404), so ids of other people's data leak nothing; writing
-  to a walk one cannot write to is *forbidden* (403).
+  to a walk one cannot write to is *forbidden* (403);
+- only its author corrects or deletes an observation, and only while its walk is open and no one
+  of the team has acted on it yet (moderation, follow-up, action plan): otherwise 409.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 
 from accounts.models import Principal, Role
-from geo.errors import Forbidden, NotFound
+from geo.errors import Conflict, Forbidden, NotFound
 from surveys import states
 from surveys.models import Kind, ObservationRef, WalkRef
 
@@ -173,3 +175,44 @@ def check_read_plan(principal: Principal) -> None:
     """The action plan and routing rules are read by staff only."""
     if not principal.is_staff:
         raise Forbidden("plan d'action réservé à l'équipe")
+
+
+def check_own_observation(
+    principal: Principal, obs: ObservationRef | None, walk: WalkRef | None
+) -> ObservationRef:
+    """Corrections and deletions are for the author only: :class:`NotFound` when ``obs`` is
+    invisible to ``principal`` (another participant's pending observation), :class:`Forbidden`
+    when visible but written by someone else."""
+    obs = check_read_observation(principal, obs, walk)
+    if not is_author(principal, obs):
+        raise Forbidden(
+            "seule l'autrice ou l'auteur de l'observation peut la corriger ou la supprimer"
+        )
+    if principal.role is Role.PARTICIPANT and (walk is None or walk.id != principal.walk_id):
+        raise NotFound("observation introuvable")
+    return obs
+
+
+def edit_refusal(obs: ObservationRef, walk: WalkRef | None, in_action: bool) -> str | None:
+    """Why the author may no longer correct or delete ``obs`` (French), or None when she may.
+
+    The walk must still be open (``preparee``/``realisee``: a facilitator closes it with
+    ``restituer``), and the team must not have acted on the observation yet: still awaiting
+    moderation, in its initial follow-up state, linked to no action.
+    """
+    if walk is not None and not states.walk().in_category(walk.status, "open"):
+        return "la marche est close"
+    if obs.moderation != states.moderation().initial:
+        return "elle a déjà été relue par la modération"
+    if obs.followup != states.followup().initial_for(obs.kind):
+        return "elle est déjà suivie par l'équipe"
+    if in_action:
+        return "elle est liée à une action du plan"
+    return None
+
+
+def check_editable(obs: ObservationRef, walk: WalkRef | None, in_action: bool) -> None:
+    """:class:`Conflict` naming the reason when :func:`edit_refusal` refuses."""
+    reason = edit_refusal(obs, walk, in_action)
+    if reason is not None:
+        raise Conflict(f"cette observation ne peut plus être modifiée : {reason}")

@@ -18,11 +18,12 @@ INTERNAL = {
     "actors",
     "exhibitions",
     "selfcheck",
+    "planning",
     "maps",
     "api",
     "cli",
 }
-DOMAINS = {"surveys", "actors", "exhibitions", "selfcheck"}
+DOMAINS = {"surveys", "actors", "exhibitions", "selfcheck", "planning"}
 
 ALLOWED: dict[str, set[str]] = {
     "geo": {"geo"},
@@ -31,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "actors": {"actors", "accounts", "geo"},
     "exhibitions": {"exhibitions", "actors", "accounts", "geo"},
     "selfcheck": {"selfcheck", "actors", "accounts", "geo"},
+    "planning": {"planning", "surveys", "actors", "exhibitions", "accounts", "geo"},
     "maps": {"maps", "geo", *DOMAINS},
     "api": INTERNAL - {"cli"},
     "cli": INTERNAL,

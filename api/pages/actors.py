@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from actors import finder, hours, present, resident, rules, vocab
@@ -145,7 +145,7 @@ def _search(conn: Any, settings: Any, principal: Any, form: ResidentForm) -> dic
         "lines": found.lines,
         "problem": problem or found.problem,
         "at_label": f"{hours.french_date(moment.date())} à {hours.clock(moment)}",
-        "map_url": f"/aide/carte?{form.query(cadre='1')}" if found.place else None,
+        "map_url": f"/cartes/acteurs?{form.query(cadre='1')}" if found.place else None,
         "link_target": None,
     }
 
@@ -190,34 +190,59 @@ def embed(request: Request) -> HTMLResponse:
     return _render("embed.html", snippet=snippet)
 
 
-@router.get("/carte", response_class=HTMLResponse, summary="Carte des résultats")
-def map_page(
-    conn: ConnDep,
-    settings: SettingsDep,
-    principal: MaybePrincipal,
-    form: FormDep,
-    cadre: Annotated[str | None, Query(max_length=1)] = None,
+@router.get("/carte", include_in_schema=False)
+def map_page(request: Request) -> RedirectResponse:
+    """The map of a search now lives at ``/cartes/acteurs`` (same parameters)."""
+    query = request.url.query
+    return RedirectResponse("/cartes/acteurs" + (f"?{query}" if query else ""), status_code=308)
+
+
+def actors_map_html(
+    conn: Any,
+    settings: Any,
+    principal: Any,
+    form: ResidentForm,
+    cadre: str | None = None,
     lieu: uuid.UUID | None = None,
-) -> HTMLResponse:
-    """Folium map of a search (or of one actor with ``lieu``); ``cadre=1`` when framed beside
-    the list (no table then: the list is the alternative)."""
+) -> str:
+    """Folium map of a resident's search (or of one actor with ``lieu``; of every place of the
+    territory when no place is given); ``cadre`` when framed beside the list (no table then:
+    the list is the alternative). Served at ``/cartes/acteurs``."""
     tiles = Tiles(settings.tile_url) if settings.tile_url else None
     bounds = territory.get(conn, settings.territory).bounds
     height = "100vh" if cadre else "75vh"
     if lieu is not None:
         feature = finder.one(conn, lieu, finder.viewer_for(principal))
         title = feature["properties"]["nom"]
-        page = actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
-        return HTMLResponse(page)
+        return actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
     found, _problem = _find(conn, settings, principal, form)
     place = found.place
+    if place is None:
+        features = _territory_actors(conn, settings, principal, form)
+        return actors_map(features, tiles, "Lieux d'aide", None, bounds, not cadre, height=height)
     reference = None
-    if place is not None and place.lon is not None and place.lat is not None:
+    if place.lon is not None and place.lat is not None:
         reference = (place.lon, place.lat, place.label)
-    title = f"Lieux d'aide {place.label}" if place else "Lieux d'aide"
-    return HTMLResponse(
-        actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)
+    title = f"Lieux d'aide {place.label}"
+    return actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)
+
+
+def _territory_actors(
+    conn: Any, settings: Any, principal: Any, form: ResidentForm
+) -> list[dict[str, Any]]:
+    """Every place of the directory inside the territory's extent (criteria of the form)."""
+    crit, _problem = _criteria(form)
+    found = finder.listing(
+        conn, crit, finder.viewer_for(principal, _at(form)), limit=finder.MAX_LIST, at=_at(form)
     )
+    minx, miny, maxx, maxy = territory.get(conn, settings.territory).bounds
+    return [
+        f
+        for f in found["features"]
+        if (f.get("geometry") or {}).get("type") == "Point"
+        and minx <= f["geometry"]["coordinates"][0] <= maxx
+        and miny <= f["geometry"]["coordinates"][1] <= maxy
+    ]
 
 
 @router.get("/lieux/{actor_id}", response_class=HTMLResponse, summary="Fiche d'un lieu d'aide")
@@ -236,5 +261,5 @@ def actor_page(conn: ConnDep, principal: MaybePrincipal, actor_id: uuid.UUID) ->
         about=rule.about if rule else None,
         rule_why=rule.why if rule else "",
         week=week,
-        map_url=f"/aide/carte?lieu={actor_id}&cadre=1",
+        map_url=f"/cartes/acteurs?lieu={actor_id}&cadre=1",
     )

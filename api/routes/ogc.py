@@ -1,8 +1,10 @@
 """OGC API – Features, Part 1 Core (GeoJSON), under ``/ogc`` — opens in QGIS and GDAL.
 
-Collections come from :func:`collections` (one :class:`geo.features.FeatureSource` each, with the
-roles allowed to read it; ``None`` = public). A collection the caller may not read is absent from
-the list and answers 404, like an unknown one.
+Collections come from :func:`_registry` (one :class:`geo.features.FeatureSource` each, with the
+roles allowed to read it; ``None`` = public): the QPV, then what each provider of
+:data:`PROVIDERS` builds for the caller and the settings (a provider may scope a collection to
+the caller, e.g. the exact observations). A collection the caller may not read is absent from the
+list and answers 404, like an unknown one.
 """
 
 from __future__ import annotations
@@ -17,8 +19,17 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from accounts.models import Principal, Role
-from api.deps import Bearer, ConnDep, MaybePrincipal, PoolDep, in_thread, principal_of
+from api.deps import (
+    Bearer,
+    ConnDep,
+    MaybePrincipal,
+    PoolDep,
+    SettingsDep,
+    in_thread,
+    principal_of,
+)
 from api.routing import StrictJSONRoute
+from api.settings import Settings
 from geo import features
 from geo.errors import Invalid, NotFound
 from geo.features import FeatureSource
@@ -45,23 +56,27 @@ class Collection:
         return self.roles is None or (principal is not None and principal.role in self.roles)
 
 
-def _registry() -> list[Collection]:
+def _registry(principal: Principal | None, settings: Settings) -> list[Collection]:
     found = [Collection(qpv_repo.feature_source(2015)), Collection(qpv_repo.feature_source(2024))]
     for provider in PROVIDERS:
-        found.extend(provider())
+        found.extend(provider(principal, settings))
     return found
 
 
-PROVIDERS: list[Callable[[], list[Collection]]] = []
-"""Domain packages' collections, appended by api.main at import time (one line each)."""
+Provider = Callable[[Principal | None, Settings], list[Collection]]
+PROVIDERS: list[Provider] = []
+"""Domain packages' collections, appended by api.main at import time (one line each). A provider
+gets the caller and the settings and returns its collections (with the roles allowed)."""
 
 
-def _visible(principal: Principal | None) -> dict[str, Collection]:
-    return {c.source.id: c for c in _registry() if c.readable_by(principal)}
+def visible(principal: Principal | None, settings: Settings) -> dict[str, Collection]:
+    """The collections ``principal`` may read, by id."""
+    return {c.source.id: c for c in _registry(principal, settings) if c.readable_by(principal)}
 
 
-def _get(principal: Principal | None, cid: str) -> Collection:
-    found = _visible(principal).get(cid)
+def find(principal: Principal | None, settings: Settings, cid: str) -> Collection:
+    """The collection ``cid`` when ``principal`` may read it; :class:`NotFound` otherwise."""
+    found = visible(principal, settings).get(cid)
     if found is None:
         raise NotFound(f"collection inconnue : {cid}")
     return found
@@ -122,9 +137,11 @@ def conformance() -> JSONResponse:
 
 
 @router.get("/collections", summary="Collections visibles")
-def list_collections(request: Request, conn: ConnDep, principal: MaybePrincipal) -> JSONResponse:
+def list_collections(
+    request: Request, conn: ConnDep, principal: MaybePrincipal, settings: SettingsDep
+) -> JSONResponse:
     base = _base(request)
-    docs = [_collection_doc(conn, base, c) for c in _visible(principal).values()]
+    docs = [_collection_doc(conn, base, c) for c in visible(principal, settings).values()]
     return JSONResponse(
         {
             "collections": docs,
@@ -135,9 +152,9 @@ def list_collections(request: Request, conn: ConnDep, principal: MaybePrincipal)
 
 @router.get("/collections/{cid}", summary="Une collection")
 def one_collection(
-    cid: str, request: Request, conn: ConnDep, principal: MaybePrincipal
+    cid: str, request: Request, conn: ConnDep, principal: MaybePrincipal, settings: SettingsDep
 ) -> JSONResponse:
-    return JSONResponse(_collection_doc(conn, _base(request), _get(principal, cid)))
+    return JSONResponse(_collection_doc(conn, _base(request), find(principal, settings, cid)))
 
 
 def _parse_bbox(bbox: str | None) -> features.Bbox | None:
@@ -159,6 +176,7 @@ async def get_items(
     request: Request,
     pool: PoolDep,
     credentials: Bearer,
+    settings: SettingsDep,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat (CRS84)")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -166,7 +184,7 @@ async def get_items(
     box = _parse_bbox(bbox)
 
     def page(conn: Any) -> tuple[str, int, int]:  # token and query: one thread hop
-        collection = _get(principal_of(conn, credentials), cid)
+        collection = find(principal_of(conn, credentials), settings, cid)
         return features.items(conn, collection.source, box, limit, offset)
 
     text, matched, returned = await in_thread(pool, page)
@@ -212,8 +230,10 @@ async def get_items(
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}},
 )
-def get_item(cid: str, fid: str, conn: ConnDep, principal: MaybePrincipal) -> Response:
-    collection = _get(principal, cid)
+def get_item(
+    cid: str, fid: str, conn: ConnDep, principal: MaybePrincipal, settings: SettingsDep
+) -> Response:
+    collection = find(principal, settings, cid)
     text = features.item(conn, collection.source, fid)
     if text is None:
         raise NotFound(f"entité inconnue : {fid}")

@@ -79,7 +79,7 @@ def submit(
         stored = repo.get_ref(conn, obs.id)
         assert stored is not None
         return _replay(conn, principal, stored, digest)
-    return SubmitResult(SubmitStatus.CREATED, _decorate(body))
+    return SubmitResult(SubmitStatus.CREATED, decorate(body))
 
 
 def _replay(
@@ -95,7 +95,7 @@ def _replay(
         )
     body = repo.observation_json(conn, stored.id, staff=policy.sees_authors(principal))
     assert body is not None
-    return SubmitResult(SubmitStatus.DUPLICATE, _decorate(body))
+    return SubmitResult(SubmitStatus.DUPLICATE, decorate(body))
 
 
 def _check_walk(
@@ -175,7 +175,7 @@ def get(conn: psycopg.Connection[Any], principal: Principal, obs_id: uuid.UUID) 
     body = repo.observation_json(conn, obs_id, staff=policy.sees_authors(principal))
     if body is None:
         raise NotFound("observation introuvable")
-    body = _decorate(body)
+    body = decorate(body)
     if (
         principal.is_staff
         and ref
@@ -186,7 +186,7 @@ def get(conn: psycopg.Connection[Any], principal: Principal, obs_id: uuid.UUID) 
     return body
 
 
-def _decorate(body: dict[str, Any]) -> dict[str, Any]:
+def decorate(body: dict[str, Any]) -> dict[str, Any]:
     """French labels and state categories next to the codes."""
     g = grid()
     body["theme_label"] = g.label_of(body["theme"]) if body.get("theme") else None

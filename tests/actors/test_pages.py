@@ -33,7 +33,7 @@ def test_search_by_commune_lists_places_with_tel_links(actors_client: TestClient
     assert heading and "à Nantes" in heading.group(1)
     assert 'href="tel:+33' in page
     assert "Classés par nom" in page
-    assert 'src="/aide/carte?commune=44109' in page  # the map beside the list
+    assert 'src="/cartes/acteurs?commune=44109' in page  # the map beside the list
 
 
 def test_discrimination_at_work_in_bellevue_shows_lines_first(actors_client: TestClient) -> None:

@@ -1,5 +1,7 @@
-"""The public map page in real headless Chromium: cells only, table alternative, local assets,
-no console error, no serious accessibility violation; and the pure builder escapes its input."""
+"""The public map page in real headless Chromium (``/cartes/observations`` now redirects to
+``/cartes/publique``, which adds the QPV and the support actors): cells only, table
+alternative, local assets, no console error, no serious accessibility violation; and the pure
+builder escapes its input."""
 
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ def test_public_map_shows_cells_and_a_table(page: Any, conn: Any) -> None:
     demo.generate(conn, SurveyConfig())
     page.goto(page.base_url + "/cartes/observations?demo=true")
     page.wait_for_function("() => typeof L !== 'undefined'")
+    assert page.url.endswith("/cartes/publique?demo=true")
     polygons = page.evaluate(
-        """() => { let n = 0;
-        for (const k of Object.keys(window)) { const v = window[k];
-          if (v && v instanceof L.Map) { v.eachLayer(l => { if (l instanceof L.Polygon) n++; }); } }
-        return n; }"""
+        """() => { for (const k of Object.keys(window)) {
+          if (!/^layer_control_.*_layers$/.test(k)) continue;
+          for (const [name, layer] of Object.entries(window[k].overlays)) {
+            if (name.startsWith("Observations agrégées")) return layer.getLayers().length; } }
+        return -1; }"""
     )
-    rows = page.locator("table#cg-table tbody tr").count()
+    rows = page.locator("table#cg-cells tbody tr").count()
     assert rows > 0 and polygons == rows
     assert "données de démonstration" in page.locator("h1").inner_text()
     assert "200 m" in page.locator("header").inner_text()

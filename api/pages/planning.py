@@ -1,0 +1,173 @@
+"""Planning pages (French): the QPV overview, one QPV's dashboard, the comparison, the hotspots
+and the printable walk report. Charts are SVG drawn on the server, each beside its table."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from api.deps import ConnDep, MaybePrincipal, SettingsDep
+from api.pages import planning_views as views
+from api.pages.maps import tiles_from
+from api.routes.planning import (
+    Code,
+    Demo,
+    HotspotParamsDep,
+    PlanningConfigDep,
+    Year,
+    split_codes,
+)
+from api.routing import StrictJSONRoute
+from geo import territory
+from geo.qpv import repo as qpv_repo
+from maps.planning import hotspot_page
+from planning import dashboard, hotspots, report
+from planning import policy as planning_policy
+from planning.models import current_year
+from planning.report import Version
+from surveys.grid import grid
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
+
+TEMPLATES = Environment(
+    loader=PackageLoader("api", "templates"),
+    autoescape=select_autoescape(["html"], default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+CSS = Path(__file__).parents[1] / "static" / "planning.css"
+
+
+def _page(name: str, **context: Any) -> HTMLResponse:
+    context.setdefault("inline_css", None)
+    return HTMLResponse(TEMPLATES.get_template(f"planning/{name}.html").render(**context))
+
+
+@router.get("/quartiers", response_class=HTMLResponse, summary="Tous les quartiers : chiffres clés")
+def overview_page(
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    year: Year = None,
+    demo: Demo = False,
+) -> HTMLResponse:
+    audience = planning_policy.audience(principal)
+    body = dashboard.overview(conn, config, year, audience, demo)
+    k = 1 if body["audience"] == "staff" else config.public_min_count
+    return _page("overview", body=body, min_count=k)
+
+
+@router.get("/quartiers/comparer", response_class=HTMLResponse, summary="Comparer des quartiers")
+def compare_page(
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    codes: Annotated[list[str], Query(max_length=200)],
+    year: Year = None,
+    demo: Demo = False,
+) -> HTMLResponse:
+    wanted = split_codes(codes)
+    body = dashboard.compare(conn, config, wanted, year, planning_policy.audience(principal), demo)
+    return _page(
+        "compare",
+        body=body,
+        codes=",".join(wanted),
+        table=views.compare_table(body),
+        chart=views.compare_chart(body),
+    )
+
+
+@router.get(
+    "/quartiers/zones-sensibles",
+    response_class=HTMLResponse,
+    summary="Carte et tableau des zones d'insécurité ressentie (équipe)",
+)
+def hotspots_page(
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: MaybePrincipal,
+    params: HotspotParamsDep,
+    demo: Demo = False,
+) -> HTMLResponse:
+    fc = hotspots.hotspots(conn, principal, params, demo)
+    area = territory.get(conn, settings.territory)
+    generation = settings.qpv_generation
+    outlines = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
+    return HTMLResponse(hotspot_page(fc, tiles_from(settings), area.bounds, outlines, generation))
+
+
+@router.get(
+    "/quartiers/{code}", response_class=HTMLResponse, summary="Tableau de bord d'un quartier"
+)
+def dashboard_page(
+    code: Code,
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    year: Year = None,
+    demo: Demo = False,
+) -> HTMLResponse:
+    audience = planning_policy.audience(principal)
+    d = dashboard.dashboard(conn, config, code, year, audience, demo)
+    q = d["qpv"]
+    population = (
+        f"{q['population']:,}".replace(",", "\u202f")
+        + " habitants"
+        + (f" ({q['population_year']})" if q["population_year"] else "")
+        if q["population"]
+        else "population inconnue"
+    )
+    charts = {
+        name: getattr(views, name)(d)
+        for name in ("theme_slot", "feeling", "months", "issues", "plan", "actors", "schools")
+    }
+    return _page(
+        "dashboard",
+        d=d,
+        q=q,
+        a=d["absences"],
+        population=population,
+        this_year=current_year(),
+        views={**charts, "changes": views.changes(d)},
+    )
+
+
+@router.get(
+    "/marches/{walk_id}/rapport",
+    response_class=HTMLResponse,
+    summary="Rapport de marche imprimable (restitution, ou bilan à un an)",
+)
+def report_page(
+    walk_id: Annotated[uuid.UUID, PathParam(description="Identifiant de la marche")],
+    conn: ConnDep,
+    config: PlanningConfigDep,
+    principal: MaybePrincipal,
+    version: Version = Version.RESTITUTION,
+) -> HTMLResponse:
+    body = report.walk_report(conn, principal, walk_id, config, version)
+    return HTMLResponse(render_report(body))
+
+
+def render_report(body: dict[str, Any], inline_css: bool = False) -> str:
+    """The report as a standalone French HTML page (CSS inlined for files and PDF)."""
+    used = {t["theme"] for t in body["themes"]}
+    themes = [(code, grid().label_of(code)) for code in grid().themes if code in used]
+    context = {
+        "r": body,
+        "w": body["walk"],
+        "sketch": views.sketch(body),
+        "themes": views.report_themes(body),
+        "stops": views.report_stops(body, themes),
+        "comparison": views.report_comparison(body) if body["comparison"] else None,
+        "inline_css": Markup(CSS.read_text(encoding="utf-8")) if inline_css else None,  # noqa: S704
+    }
+    return TEMPLATES.get_template("planning/report.html").render(**context)

@@ -1,0 +1,141 @@
+"""``cartegalite report``: the printable walk report (kit de restitution), as HTML or PDF.
+
+PDF is printed by headless Chromium (Debian package ``chromium``) driven by Playwright; without
+it, the command says which package to install and still writes nothing half-done.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from accounts.models import Principal, Role
+from api.pages.planning import render_report
+from api.routes.planning import planning_config_from
+from api.settings import Settings
+from cli import runtime
+from geo.errors import DomainError
+from geo.localdb import ClusterError
+from geo.migrate import MigrationError
+from geo.postgis import connect
+from planning import report
+from planning.report import Version
+
+app = typer.Typer(help="Rapports imprimables (kit de restitution).", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+CHROMIUM = os.environ.get("CARTEGALITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+OPERATOR = Principal(role=Role.ADMIN, token_id=0, login="cli")
+"""Who the command acts as: the operator of the instance, who holds the database itself."""
+
+
+class ChromiumMissing(RuntimeError):
+    """No Chromium to print with."""
+
+
+def html_to_pdf(page_html: str, target: Path) -> None:
+    """Print ``page_html`` (self-contained: inline CSS, SVG, data: images) to an A4 PDF.
+
+    Raises :class:`ChromiumMissing` (French message naming the Debian package) when Chromium
+    or Playwright is not installed.
+    """
+    chromium = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).exists() else None)
+    if chromium is None:
+        raise ChromiumMissing(
+            f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » "
+            "(sudo apt-get install chromium, ou make setup-test) ou écrivez un fichier .html"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a dependency
+        raise ChromiumMissing("module Python « playwright » manquant : make setup") from exc
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.abort())  # nothing leaves the document
+            page.set_content(page_html, wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(target),
+                format="A4",
+                print_background=True,
+                margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=(
+                    '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+                    'Cartégalité — page <span class="pageNumber"></span> / '
+                    '<span class="totalPages"></span></div>'
+                ),
+            )
+        finally:
+            browser.close()
+
+
+@app.command("walk")
+def walk(
+    walk_id: Annotated[str, typer.Argument(help="Identifiant de la marche (UUID)")],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Fichier à écrire : rapport.html ou rapport.pdf")
+    ],
+    version: Annotated[
+        Version, typer.Option(help="restitution, ou bilan (à un an : ce qui a été fait)")
+    ] = Version.RESTITUTION,
+) -> None:
+    """Écrit le rapport d'une marche (HTML autonome ou PDF A4)."""
+    suffix = out_path.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        err.print(
+            f"[red]erreur :[/] extension non prise en charge : {out_path.name} (.html ou .pdf)"
+        )
+        raise typer.Exit(2)
+    try:
+        ident = uuid.UUID(walk_id)
+    except ValueError as exc:
+        err.print(f"[red]erreur :[/] identifiant de marche invalide : {walk_id!r}")
+        raise typer.Exit(2) from exc
+    settings = Settings.from_env()
+    try:
+        url = runtime.database_url(settings)
+        with (
+            connect(url, autocommit=True) as conn,
+            out.status("rassemblement des données de la marche…"),
+        ):
+            body = report.walk_report(
+                conn, OPERATOR, ident, planning_config_from(settings), version
+            )
+        page = render_report(body, inline_css=True)
+        tmp = out_path.with_name(f".{out_path.name}.part")
+        if suffix == ".pdf":
+            with out.status("impression PDF avec Chromium…"):
+                html_to_pdf(page, tmp)
+        else:
+            tmp.write_text(page, encoding="utf-8")
+        tmp.replace(out_path)
+    except DomainError as exc:
+        err.print(f"[red]erreur :[/] {exc.message}")
+        raise typer.Exit(1) from exc
+    except (ClusterError, MigrationError, ChromiumMissing) as exc:
+        err.print(f"[red]erreur :[/] {exc}")
+        raise typer.Exit(1) from exc
+    out.print(
+        f"{body['version_label']} de « {body['walk']['title']} » écrit dans {out_path} "
+        f"({out_path.stat().st_size // 1024} Kio)"
+    )
