@@ -1,8 +1,9 @@
 """Scenarios 6 and 7, timed in seconds next to their reference in the same run.
 
-6. Per-QPV statistics (:func:`surveys.stats.per_qpv`, from the ``qpv_codes`` attributed at insert)
-   against the bare PostGIS ``ST_Contains`` join + ``GROUP BY`` it replaces; both must give the
-   same figures.
+6. Per-QPV statistics: the query of the planners' dashboards (issue 9,
+   :func:`planning.repo.dashboard.walk_observations`, which reads the ``qpv_codes`` attributed at
+   insert) over every QPV of the territory and all the observations, against the bare PostGIS
+   ``ST_Contains`` join + ``GROUP BY`` computing the same rows; both must give the same figures.
 7. ``cartegalite surveys import FILE.csv`` (a subprocess, as a user runs it) into a fresh copy of a
    database holding the walks, against PostgreSQL ``COPY`` of the very rows the import stored
    into tables identical to ``observations`` and ``observation_versions`` (same columns, CHECKs,
@@ -19,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from bench import db, seed
 from bench.observations_gen import make_walks, observation_chunks
 from bench.servers import ROOT
 from geo.postgis import connect
-from surveys import stats
+from planning.repo import dashboard
+from surveys.states import moderation
 
 Say = Callable[[str], None]
 IMPORT_DB = "cartegalite_bench_import"
@@ -39,15 +41,20 @@ WORK = ROOT / "var" / "bench"
 COPY_TABLES = ("observations", "observation_versions")
 
 REFERENCE_STATS = """
-SELECT q.code, COALESCE(v.theme, v.category) AS theme, w.time_slot, count(*) AS n,
-       avg(v.feeling)::float8 AS mean_feeling
+SELECT q.code, to_char(v.observed_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month,
+       v.theme, w.time_slot AS slot, count(*)::int AS n,
+       count(v.feeling)::int AS n_feeling, coalesce(sum(v.feeling), 0)::int AS feeling_sum,
+       count(v.rating)::int AS n_rating, coalesce(sum(v.rating), 0)::int AS rating_sum
 FROM observations o
 JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
-JOIN qpv q ON q.generation = 2015 AND ST_Contains(q.geom, v.geom)
-LEFT JOIN walks w ON w.id = o.walk_id
-WHERE NOT v.deleted AND NOT o.demo
-GROUP BY 1, 2, 3
+JOIN walks w ON w.id = o.walk_id
+JOIN qpv q ON q.generation = 2015 AND q.code = ANY(%(codes)s) AND ST_Contains(q.geom, v.geom)
+WHERE o.kind = 'marche' AND NOT v.deleted AND NOT o.demo AND o.moderation = ANY(%(moderation)s)
+  AND v.observed_at >= %(start)s AND v.observed_at < %(end)s
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4
 """
+KEYS = ("code", "month", "theme", "slot", "n", "n_feeling", "feeling_sum", "n_rating", "rating_sum")
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -58,26 +65,36 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def run_stats(url: str, repetitions: int, say: Say) -> tuple[list[float], list[float], str]:
     """Seconds of ours and of the reference per repetition, and a note on their agreement."""
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    end = datetime.now(UTC) + timedelta(days=1)
+    states = moderation()
+    shown = list(states.states_in("visible") + states.states_in("pending"))  # the staff view
     ours_s, ref_s = [], []
     with connect(url, autocommit=True) as conn:
         conn.execute("ANALYZE")
-        _, ours = _timed(lambda: stats.per_qpv(conn, 2015))  # warm
-        _, ref = _timed(lambda: conn.execute(REFERENCE_STATS).fetchall())
+        codes = dashboard.territory_codes(conn, "nantes-metropole", 2015)
+        params = {"codes": codes, "moderation": shown, "start": start, "end": end}
+
+        def ours() -> list[tuple[Any, ...]]:
+            rows = dashboard.walk_observations(conn, codes, start, end, shown, 0, False)
+            return [tuple(r[k] for k in KEYS) for r in rows]
+
+        def reference() -> list[tuple[Any, ...]]:
+            return [tuple(r) for r in conn.execute(REFERENCE_STATS, params).fetchall()]
+
+        ours(), reference()  # warm
         for rep in range(repetitions):
-            t_ours, ours = _timed(lambda: stats.per_qpv(conn, 2015))
-            t_ref, ref = _timed(lambda: conn.execute(REFERENCE_STATS).fetchall())
+            t_ours, mine = _timed(ours)
+            t_ref, theirs = _timed(reference)
             ours_s.append(t_ours)
             ref_s.append(t_ref)
             say(f"  stats #{rep + 1}: ours {t_ours:.3f} s, ST_Contains join {t_ref:.3f} s")
-    mine = {(s.qpv_code, s.theme, s.time_slot): (s.count, s.mean_feeling) for s in ours}
-    theirs = {(r[0], r[1], r[2] or stats.NO_SLOT): (r[3], r[4]) for r in ref}
-    same = mine.keys() == theirs.keys() and all(
-        mine[k][0] == theirs[k][0] and abs((mine[k][1] or 0) - (theirs[k][1] or 0)) < 1e-9
-        for k in mine
-    )
-    total = sum(c for c, _ in mine.values())
-    note = f"{len(mine)} groups, {total:,} observations in QPV 2015; " + (
-        "identical to the ST_Contains join" if same else "**differs from the ST_Contains join**"
+    total = sum(r[4] for r in mine)
+    note = (
+        f"planning.repo.dashboard.walk_observations over the {len(codes)} QPV 2015 of the "
+        f"territory: {len(mine):,} rows (QPV × month × theme × time slot), {total:,} walk "
+        "observations; "
+        + ("identical to the ST_Contains join" if mine == theirs else "**differs from the join**")
     )
     return ours_s, ref_s, note
 

@@ -26,10 +26,11 @@ NANTES = (-1.64, 47.17, -1.48, 47.26)
 BOX_DEG = "0.0198,0.0135"
 """≈ 1.5 km × 1.5 km at 47.2° N."""
 OGC_PROPERTIES = (
-    "nom,actor_type,adresse,code_postal,commune,telephone,site_web,horaires_accueil,"
-    "grounds,domains,publics,status"
+    "nom,actor_type,adresse,code_postal,commune,code_insee,telephone,courriel,site_web,"
+    "horaires_accueil,hours_text,grounds,domains,publics,source,source_date,last_verified_on"
 )
-"""The properties of our ``actors`` collection, asked from tipg too (same payload)."""
+"""The columns behind the properties of our ``actors`` collection (planning.repo.collections),
+asked from tipg too: the same payload."""
 
 
 @dataclass(frozen=True)

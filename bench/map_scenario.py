@@ -27,31 +27,40 @@ def available() -> bool:
     return importlib.util.find_spec(MODULE) is not None
 
 
-def run(n_observations: int, repetitions: int) -> MapResult | None:
+def run(n_observations: int, repetitions: int, naive_repetitions: int) -> MapResult | None:
     """Call issue 6's ``measure``; None when it is not there yet."""
     if not available():
         return None
     module = importlib.import_module(MODULE)
-    result = module.measure(n_observations, repetitions)
+    result = module.measure(n_observations, repetitions, naive_repetitions=naive_repetitions)
     return _adapt(result)
 
 
 def _adapt(result: Any) -> MapResult:
-    """Accept a :class:`MapResult`-like object or a mapping with ``ours``/``naive`` entries of
-    ``seconds`` and ``bytes`` lists."""
+    """Issue 6's figures: ``ours_seconds``/``naive_seconds`` as {median, min, max} (or lists)
+    and ``ours_bytes``/``naive_bytes`` as numbers."""
     if isinstance(result, MapResult):
         return result
 
-    def get(side: str, key: str) -> list[float]:
-        part = result[side] if isinstance(result, dict) else getattr(result, side)
-        values = part[key] if isinstance(part, dict) else getattr(part, key)
-        return [float(v) for v in (values if isinstance(values, list | tuple) else [values])]
+    def seconds(key: str) -> list[float]:
+        value = result[key]
+        if isinstance(value, dict):
+            return [float(value["min"]), float(value["median"]), float(value["max"])]
+        return [float(v) for v in value]
 
-    note = result.get("note", "") if isinstance(result, dict) else getattr(result, "note", "")
+    def size(key: str) -> list[float]:
+        value = result[key]
+        return [float(v) for v in value] if isinstance(value, list) else [float(value)]
+
+    note = (
+        f"bench/maps_safety.py (issue 6): /cartes/securite through the app with a staff token, "
+        f"{'aggregated in cells' if result.get('grouped') else 'individual points'}; seeded "
+        f"{result.get('n_observations', '?'):,} observations in its own throw-away database"
+    )
     return MapResult(
-        get("ours", "seconds"),
-        get("naive", "seconds"),
-        get("ours", "bytes"),
-        get("naive", "bytes"),
-        str(note),
+        seconds("ours_seconds"),
+        seconds("naive_seconds"),
+        size("ours_bytes"),
+        size("naive_bytes"),
+        note,
     )

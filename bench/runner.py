@@ -41,6 +41,7 @@ class Config:
     workers: int
     worker_seconds: float
     map_points: int
+    naive_map_repetitions: int
     import_rows: int
     only: tuple[str, ...] = ()
 
@@ -59,6 +60,7 @@ class Config:
             workers=workers or RECOMMENDED_WORKERS,
             worker_seconds=4,
             map_points=100_000,
+            naive_map_repetitions=3,
             import_rows=1_000_000,
             only=only,
         )
@@ -72,6 +74,7 @@ class Config:
             timing=Timing(unloaded=1, loaded=2, heavy_unloaded=2, heavy_loaded=3),
             worker_seconds=1,
             map_points=10_000,
+            naive_map_repetitions=1,
             import_rows=50_000,
         )
 
@@ -286,7 +289,7 @@ def map_row(config: Config) -> Row:
     title = f"safety map, {config.map_points:,} observations (build + serve)"
     row = Row(title, "naive Folium CircleMarkers", "≥ 10× faster, ≤ 1/10 the bytes")
     say(f"[bold]map[/]: {title}")
-    result = map_scenario.run(config.map_points, config.repetitions)
+    result = map_scenario.run(config.map_points, config.repetitions, config.naive_map_repetitions)
     if result is None:
         row.ratio = "pending (issue 6)"
         row.note = "bench/maps_safety.py (issue 6) is not on this branch yet"

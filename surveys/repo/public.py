@@ -8,20 +8,15 @@ import psycopg
 
 _GRID_COUNTS = """
         WITH obs AS (
-            SELECT o.kind, o.theme,
-                   floor(ST_X(o.l93) / %(cell)s)::bigint AS ix,
-                   floor(ST_Y(o.l93) / %(cell)s)::bigint AS iy,
-                   o.observed_at
-            FROM (  -- OFFSET 0: one ST_Transform per row, not one per coordinate
-                SELECT c.kind, COALESCE(c.theme, c.category) AS theme,
-                       ST_Transform(c.geom, 2154) AS l93, c.observed_at
-                FROM observation_current c
-                WHERE c.moderation = %(published)s AND NOT c.deleted AND c.demo = %(demo)s
-                  AND c.observed_at <= now() - make_interval(days => %(delay)s)
-                  AND (%(kind)s::text IS NULL OR c.kind = %(kind)s)
-                  AND (%(theme)s::text IS NULL OR COALESCE(c.theme, c.category) = %(theme)s)
-                OFFSET 0
-            ) o
+            SELECT c.kind, COALESCE(c.theme, c.category) AS theme,
+                   floor(ST_X(c.geom_l93) / %(cell)s)::bigint AS ix,
+                   floor(ST_Y(c.geom_l93) / %(cell)s)::bigint AS iy,
+                   c.observed_at
+            FROM observation_geo c  -- geom_l93: transformed once, when the version was written
+            WHERE c.moderation = %(published)s AND NOT c.deleted AND c.demo = %(demo)s
+              AND c.observed_at <= now() - make_interval(days => %(delay)s)
+              AND (%(kind)s::text IS NULL OR c.kind = %(kind)s)
+              AND (%(theme)s::text IS NULL OR COALESCE(c.theme, c.category) = %(theme)s)
         ), cells AS (  -- months formatted once per cell, not once per observation
             SELECT kind, theme, ix, iy, count(*) AS n, min(observed_at) AS first_at,
                    max(observed_at) AS last_at
