@@ -63,19 +63,27 @@ _TZ_HOURS = (
     " WHEN substr({v}, length({v}) - 4, 1) IN ('+', '-') THEN substr({v}, length({v}) - 3, 2)"
     " ELSE substr({v}, length({v}) - 4, 2) END"
 )
+_C = ' COLLATE "C"'
+"""Byte-wise comparison of ASCII digits: no locale, no integer casts."""
+_DAYS = (
+    "CASE substr({v}, 6, 2) WHEN '02' THEN CASE WHEN mod(substr({v}, 1, 4)::int, 4) = 0"
+    " AND (mod(substr({v}, 1, 4)::int, 100) <> 0 OR mod(substr({v}, 1, 4)::int, 400) = 0)"
+    " THEN '29' ELSE '28' END WHEN '04' THEN '30' WHEN '06' THEN '30' WHEN '09' THEN '30'"
+    " WHEN '11' THEN '30' ELSE '31' END"
+)
 _TIMESTAMP = (
-    "CASE WHEN length({v}) <= 35 AND {v} ~ '" + _TIMESTAMP_SHAPE + "' THEN"
-    " CASE WHEN substr({v}, 1, 4)::int >= 1"
-    " AND substr({v}, 6, 2)::int BETWEEN 1 AND 12"
-    " AND substr({v}, 12, 2)::int <= 23 AND substr({v}, 15, 2)::int <= 59"
-    " AND CASE WHEN substr({v}, 17, 1) = ':' THEN substr({v}, 18, 2)::int ELSE 0 END <= 59"
+    "CASE WHEN octet_length({v}) <= 35 AND {v} ~ '" + _TIMESTAMP_SHAPE + "' THEN"
+    " CASE WHEN substr({v}, 1, 4)" + _C + " >= '0001'"
+    " AND substr({v}, 6, 2)" + _C + " BETWEEN '01' AND '12'"
+    " AND substr({v}, 12, 2)" + _C + " <= '23' AND substr({v}, 15, 2)" + _C + " <= '59'"
+    " AND CASE WHEN substr({v}, 17, 1) = ':' THEN substr({v}, 18, 2)" + _C + " <= '59'"
+    " ELSE true END"
+    " AND substr({v}, 9, 2)" + _C + " BETWEEN '01' AND " + _DAYS + ""
     " AND CASE WHEN right({v}, 1) IN ('Z', 'z') THEN true"
-    " ELSE (" + _TZ_HOURS + ")::int <= 14"
+    " ELSE (" + _TZ_HOURS + ")" + _C + " <= '14'"
     " AND CASE WHEN substr({v}, length({v}) - 2, 1) IN ('+', '-') THEN true"
-    " ELSE right({v}, 2)::int <= 59 END END"
-    " THEN CASE WHEN substr({v}, 9, 2)::int BETWEEN 1 AND extract(day FROM"
-    " make_date(substr({v}, 1, 4)::int, substr({v}, 6, 2)::int, 1)"
-    " + interval '1 month - 1 day') THEN {v}::timestamptz END END END"
+    " ELSE right({v}, 2)" + _C + " <= '59' END END"
+    " THEN {v}::timestamptz END END"
 )
 
 
@@ -184,8 +192,10 @@ CASE
         'feeling doit être un entier de 0 à 3 (reçu : ' || left(t.feeling, 20) || ')'
     WHEN t.works_b IS NULL THEN
         'works_well doit valoir true ou false (reçu : ' || left(t.works_well, 20) || ')'
-    WHEN length(t.comment) > 2000 THEN 'comment dépasse 2000 caractères'
-    WHEN length(t.proposal) > 2000 THEN 'proposal dépasse 2000 caractères'
+    WHEN octet_length(t.comment) > 2000 AND length(t.comment) > 2000 THEN
+        'comment dépasse 2000 caractères'
+    WHEN octet_length(t.proposal) > 2000 AND length(t.proposal) > 2000 THEN
+        'proposal dépasse 2000 caractères'
     WHEN t.kind = 'marche' AND t.walk_u IS NULL THEN
         'walk_id est obligatoire pour une observation de marche'
     WHEN t.kind = 'marche' AND t.theme IS NULL THEN
@@ -336,16 +346,24 @@ WHERE c.status = 'new'
 ON CONFLICT (id) DO NOTHING
 """
 
+QPV_OF = f"""
+CREATE TEMP TABLE observation_import_qpv ON COMMIT DROP AS
+SELECT c.rec, array_agg(q.code ORDER BY q.generation, q.code) AS codes
+FROM qpv q JOIN {CHECKED} c ON c.status = 'new' AND ST_Intersects(q.geom, c.geom)
+GROUP BY c.rec
+"""
+"""The QPV of every generation containing each new point, polygon by polygon over an index of
+the points (0.9 s instead of 1.3 s for 200k points with one subquery per point)."""
+
 INSERT_VERSIONS = f"""
 INSERT INTO observation_versions (observation_id, version, stop_id, geom, observed_at, theme,
                                   items, rating, feeling, works_well, comment, proposal,
                                   category, qpv_codes, author_user_id)
 SELECT c.id_u, 1, c.stop_u, c.geom, c.at, c.theme, c.items, c.rating_i, c.feeling_i,
-       c.works_b, c.comment, c.proposal, c.category,
-       ARRAY(SELECT q.code FROM qpv q WHERE ST_Intersects(q.geom, c.geom)
-             ORDER BY q.generation, q.code),
+       c.works_b, c.comment, c.proposal, c.category, coalesce(z.codes, '{{}}'::text[]),
        %(author)s
 FROM {CHECKED} c
+LEFT JOIN observation_import_qpv z ON z.rec = c.rec
 WHERE c.status = 'new'
 """
 
@@ -353,7 +371,8 @@ WHERE c.status = 'new'
 def insert(
     conn: psycopg.Connection[Any], author: Any, followup_marche: str, followup_gusp: str
 ) -> int:
-    """Insert the new rows (observation, then version 1 with its QPV); returns how many.
+    """Insert the new rows (observation, then version 1 with the QPV of every generation
+    containing its point: ``ST_Intersects``, as for a single submission); returns how many.
 
     Raises :class:`Conflict` when some id was stored by someone else since the check (a
     submission racing with the import): the caller's transaction then writes nothing.
@@ -370,6 +389,8 @@ def insert(
             "des observations de ce fichier ont été enregistrées pendant l'import "
             "(envoi concurrent) : rien n'a été importé, relancez l'import"
         )
+    conn.execute(f"CREATE INDEX ON {CHECKED} USING gist (geom) WHERE status = 'new'")
+    conn.execute(QPV_OF)
     conn.execute(INSERT_VERSIONS, {"author": author})
     return inserted
 
