@@ -254,6 +254,9 @@ def http_rows(url: str, config: Config) -> list[Row]:
             mine, theirs = http_scenarios.run_scenario(sc, config.repetitions, config.timing, say)
             rows.append(_http_row(sc, mine, theirs, note if sc.key == "nearest" else ""))
     _clean_submissions(url)
+    for row in rows:
+        if row.scenario.startswith("public aggregated grid"):
+            row.note = batch_scenarios.run_grid_cold(url, config.repetitions, say)
     return rows
 
 

@@ -21,10 +21,12 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+    non2xx: int = 0
 
     @property
     def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+        """Successful responses per second (an error answered fast is not throughput)."""
+        return (self.requests - self.non2xx) / self.seconds if self.seconds else 0.0
 
 
 def run_wrk(
@@ -75,4 +77,5 @@ def run_wrk(
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         errors=int(errors),
+        non2xx=int(data["non2xx"]),
     )

@@ -122,9 +122,9 @@ def nearest(
     distance; with ``territory``, whether the point lies in it (nothing is searched if not).
 
     The index scan ranks ``candidates`` by ``geography <->`` (sphere); they are re-sorted by the
-    spheroid distance and only the first ``limit`` are built as Features — one statement,
-    territory check included (bench/, issue 10: a round trip and the JSON of the candidates
-    that are dropped cost a third of the request).
+    spheroid distance and only the first ``limit`` leave the database — one statement,
+    territory check included (bench/, issue 10: the extra round trip and parsing the dropped
+    candidates cost a third of the request).
     """
     query = f"""
         WITH t AS (
@@ -134,9 +134,9 @@ def nearest(
         )
         SELECT t.inside, f.feature, f.d
         FROM t LEFT JOIN LATERAL (
-            SELECT {FEATURE} AS feature, c.d, c.id
+            SELECT c.feature, c.d, c.id
             FROM (
-                SELECT a.id, ST_Distance(a.geom::geography, {POINT}) AS d
+                SELECT {FEATURE} AS feature, ST_Distance(a.geom::geography, {POINT}) AS d, a.id
                 FROM actor a
                 WHERE t.inside AND {WHERE}
                   AND (%(radius)s::float8 IS NULL
@@ -144,7 +144,6 @@ def nearest(
                 ORDER BY a.geom::geography <-> {POINT}
                 LIMIT %(k)s
             ) c
-            JOIN actor a ON a.id = c.id
             ORDER BY c.d, c.id
             LIMIT %(limit)s
         ) f ON true
