@@ -202,7 +202,7 @@ def measure(side: Side, scenario: Scenario, timing: Timing) -> tuple[Load, Load]
         one = run_wrk(side.base, scenario.script, 1, unloaded_s, env=side.env, timeout=timeout)
     if scenario.heavy:
         rounds = HEAVY_ROUNDS * 16 * one.p50_ms / 1000 / max(1, os.cpu_count() or 1)
-        loaded_s = min(max(loaded_s, rounds), 40.0)
+        loaded_s = min(max(loaded_s, rounds), 25.0)
     many = run_wrk(side.base, scenario.script, 16, loaded_s, env=side.env, timeout=timeout)
     return one, many
 

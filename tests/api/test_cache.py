@@ -4,8 +4,9 @@ misses, bounded; and the public endpoint really serves from it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from typing import Any
+import threading
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
@@ -16,6 +17,17 @@ from api.main import create_app
 from api.settings import Settings
 from surveys import demo
 from surveys.models import SurveyConfig
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in its own thread (browser tests leave a loop running in this one)."""
+    box: list[T] = []
+    thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))
+    thread.start()
+    thread.join()
+    return box[0]
 
 
 def test_concurrent_misses_compute_once_and_entries_expire() -> None:
@@ -35,7 +47,7 @@ def test_concurrent_misses_compute_once_and_entries_expire() -> None:
         expired = await cache.get("a", compute)
         return together, again, expired
 
-    together, again, expired = asyncio.run(scenario())
+    together, again, expired = run(scenario())
     assert together == [b"body 1"] * 10 and again == b"body 1"
     assert expired == b"body 2" and len(calls) == 2
 
@@ -51,7 +63,7 @@ def test_entries_are_bounded_and_ttl_zero_disables() -> None:
         second = await off.get("a", lambda: _value("2"))
         return size, first, second
 
-    size, first, second = asyncio.run(scenario())
+    size, first, second = run(scenario())
     assert size == 2
     assert (first, second) == (b"1", b"2")
 
