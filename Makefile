@@ -1,5 +1,5 @@
 # Cartégalité — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test setup setup-test lint bench db-stop clean
+.PHONY: run test setup setup-test setup-bench lint bench bench-quick db-stop clean
 
 VENV := .venv/bin
 
@@ -12,11 +12,20 @@ test: setup-test ## Lint, type-check and run the whole test suite against a thro
 	$(VENV)/mypy
 	$(VENV)/pytest
 
+bench: setup-bench ## Benchmarks (not tests): ours vs references, same run, ~15 min; writes bench/RESULTS.md
+	$(VENV)/cartegalite bench run
+
+bench-quick: setup-bench ## The same at reduced sizes, ~2-4 min (for iterating; RESULTS.md says "quick")
+	$(VENV)/cartegalite bench run --quick
+
 setup:
 	@bash scripts/setup.sh
 
 setup-test:
 	@bash scripts/setup.sh --test
+
+setup-bench:
+	@bash scripts/setup.sh --bench
 
 lint: setup
 	$(VENV)/ruff check .

@@ -18,6 +18,7 @@ from actors.repo import records, review, search
 from actors.repo.search import Filters, Viewer
 from geo import territory
 from geo.errors import Invalid, NotFound
+from geo.shapes import check_lon_lat
 
 MAX_LIMIT = 50
 MAX_LIST = 200
@@ -96,9 +97,13 @@ def nearest(
         Point outside the territory, limit or radius out of bounds.
     """
     _bounds(limit, radius_m)
-    territory.check_point(conn, territory_id, lon, lat)
+    check_lon_lat(lon, lat)
     moment = hours.paris_now(at)
-    features = _nearest_features(conn, lon, lat, crit, viewer, limit, radius_m, moment)
+    inside, features = _nearest_features(
+        conn, territory_id, lon, lat, crit, viewer, limit, radius_m, moment
+    )
+    if not inside:
+        territory.check_point(conn, territory_id, lon, lat)  # raises, saying why
     query = {"lon": lon, "lat": lat, "limit": limit, "radius_m": radius_m}
     return _collection(features, crit, moment, helplines_file, **query)
 
@@ -112,6 +117,7 @@ def _bounds(limit: int, radius_m: float | None) -> None:
 
 def _nearest_features(
     conn: psycopg.Connection[Any],
+    territory_id: str,
     lon: float,
     lat: float,
     crit: Criteria,
@@ -119,20 +125,24 @@ def _nearest_features(
     limit: int,
     radius_m: float | None,
     moment: datetime,
-) -> list[dict[str, Any]]:
-    """KNN candidates, enriched. With ``open_now``, the hours of ever more candidates are
-    checked first (a light query), then the open ones are fetched in full."""
+) -> tuple[bool, list[dict[str, Any]]]:
+    """(point in the territory, KNN features enriched). With ``open_now``, the hours of ever
+    more candidates are checked first (a light query), then the open ones are fetched in full."""
     filters = crit.filters()
     asked = limit + EXTRA_CANDIDATES
     if crit.open_now:
+        if not territory.contains(conn, territory_id, lon, lat):
+            return False, []
         ids = _open_ids(conn, lon, lat, crit, viewer, limit, radius_m, moment)
         filters, asked = crit.filters(ids=tuple(ids)), len(ids)
         if not ids:
-            return []
-    rows = search.nearest(conn, lon, lat, filters, viewer, asked, radius_m)
+            return True, []
+    inside, rows = search.nearest(
+        conn, lon, lat, filters, viewer, asked, radius_m, limit=limit, territory=territory_id
+    )
     for feature in rows:
         present.enrich(feature, moment)
-    return rows[:limit]
+    return inside, rows
 
 
 def _open_ids(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 import psycopg
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
+from starlette.concurrency import run_in_threadpool
 
 from accounts.models import Principal, Role
 from api.gate import principal_of
@@ -24,21 +26,51 @@ async def get_pool(request: Request) -> ConnectionPool:
     return request.app.state.pool
 
 
-def get_conn(
+def _budget_ms(request: Request) -> int | None:
+    """The statement budget of the route's access rule (``api.access``), if any."""
+    return getattr(getattr(request.state, "access_rule", None), "budget_ms", None)
+
+
+def _take(pool: ConnectionPool, budget: int | None) -> psycopg.Connection[Any]:
+    conn = pool.getconn()
+    if budget:
+        try:
+            conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{budget}ms",))
+        except BaseException:
+            pool.putconn(conn)
+            raise
+    return conn
+
+
+def _give_back(pool: ConnectionPool, conn: psycopg.Connection[Any], budget: int | None) -> None:
+    try:
+        if budget and not conn.broken and not conn.closed:
+            conn.execute("RESET statement_timeout")
+    finally:
+        pool.putconn(conn)
+
+
+async def get_conn(
     request: Request,
     pool: Annotated[ConnectionPool, Depends(get_pool)],
-) -> Iterator[psycopg.Connection[Any]]:
+) -> AsyncIterator[psycopg.Connection[Any]]:
     """A pooled autocommit connection; services open their own transactions. When the route's
-    access rule sets a statement budget (``api.access``), it applies for this request only."""
-    budget = getattr(getattr(request.state, "access_rule", None), "budget_ms", None)
-    with pool.connection() as conn:
-        if budget:
-            conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{budget}ms",))
-        try:
-            yield conn
-        finally:
-            if budget and not conn.broken:
-                conn.execute("RESET statement_timeout")
+    access rule sets a statement budget (``api.access``), it applies for this request only.
+
+    Taken from the pool in the thread pool (it may wait for a free connection) and given back
+    on the event loop when idle and without budget (no I/O then): one thread hop per request
+    instead of the two of a sync generator dependency (bench/, issue 10: each hop costs the
+    event loop ~0.1 ms).
+    """
+    budget = _budget_ms(request)
+    conn = await run_in_threadpool(_take, pool, budget)
+    try:
+        yield conn
+    finally:
+        if not budget and conn.info.transaction_status == TransactionStatus.IDLE:
+            pool.putconn(conn)
+        else:  # a budget to reset, or a transaction left open by an error: I/O
+            await run_in_threadpool(_give_back, pool, conn, budget)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -58,6 +90,33 @@ async def get_principal(
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]
+
+PoolDep = Annotated[ConnectionPool, Depends(get_pool)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The bearer credentials, unchecked (see :func:`principal_of`)."""
+
+T = TypeVar("T")
+
+
+async def in_thread(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(conn, *args)`` in the thread pool with a pooled autocommit connection (and the
+    route's statement budget, as :func:`get_conn`).
+
+    For the busiest routes: the use case costs one thread hop, where ``ConnDep`` + a sync
+    route cost two; each hop costs the event loop ~0.1–0.2 ms (bench/, issue 10). The caller
+    comes from the access gate (:data:`MaybePrincipal`, resolved once per request).
+    """
+    pool: ConnectionPool = request.app.state.pool
+    budget = _budget_ms(request)
+
+    def call() -> T:
+        conn = _take(pool, budget)
+        try:
+            return fn(conn, *args)
+        finally:
+            _give_back(pool, conn, budget)
+
+    return await run_in_threadpool(call)
 
 
 async def get_current(principal: MaybePrincipal) -> Principal:

@@ -139,6 +139,10 @@ class Settings:
     planning_actor_distance_m: int = 1500
     """A ground of discrimination with no active actor within this distance (metres, EPSG:2154)
     of a QPV is listed among the dashboard's absences."""
+    # --- benchmarks (issue 10): what the measurements led to ---
+    public_cache_s: int = 60
+    """Seconds a computed public aggregate (``GET /api/public/observations``) is served again
+    before being recomputed (per worker; 0: never cached)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -213,6 +217,8 @@ class Settings:
                 0,
                 50_000,
             ),
+            # --- benchmarks (issue 10) ---
+            public_cache_s=_int(env, "CARTEGALITE_PUBLIC_CACHE_S", cls.public_cache_s, 0, 3600),
         )
         # --- hardening ---
         settings = replace(settings, **_hardening_from_env(env))  # type: ignore[arg-type]

@@ -13,6 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
+UNITS = {
+    "rps": (" req/s", 0),
+    "p50": (" ms", 2),
+    "p99": (" ms", 1),
+    "errors": ("", 0),
+    "seconds": (" s", 2),
+    "bytes": (" B", 0),
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,8 @@ class Figure:
 
     def show(self, unit: str = "", digits: int = 0) -> str:
         fmt = f"{{:,.{digits}f}}"
-        return f"{fmt.format(self.median)}{unit} ({fmt.format(self.low)}–{fmt.format(self.high)})"
+        median, low, high = (fmt.format(v) for v in (self.median, self.low, self.high))
+        return f"{median}{unit} ({low}–{high})"
 
 
 @dataclass
@@ -56,61 +65,73 @@ def _commit() -> str:
 def _cells(figures: dict[str, Figure]) -> str:
     parts = []
     for key, fig in figures.items():
-        unit, digits = {"rps": (" req/s", 0), "p50": (" ms", 2), "p99": (" ms", 2)}.get(
-            key, ("", 2)
-        )
-        if key in ("seconds",):
-            unit, digits = (" s", 3)
-        if key in ("bytes",):
-            unit, digits = (" B", 0)
-        if key in ("errors",):
-            unit, digits = ("", 0)
+        unit, digits = UNITS.get(key, ("", 2))
         parts.append(f"{key} {fig.show(unit, digits)}")
-    return "; ".join(parts)
+    return "; ".join(parts) or "—"
 
 
-def print_table(rows: Sequence[Row], machine: dict[str, str], quick: bool) -> None:
+def _met(row: Row, markdown: bool) -> str:
+    if row.met is None:
+        return "—"
+    if row.met:
+        return "yes"
+    return "**no**" if markdown else "NO"
+
+
+def _header(machine: dict[str, str], quick: bool) -> str:
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}"
+    return when + (" — quick run (`--quick`), not the default sizes" if quick else "")
+
+
+def print_table(
+    rows: Sequence[Row], machine: dict[str, str], quick: bool, extra: Sequence[str] = ()
+) -> None:
     console = Console()
-    console.print(
-        "[bold]Cartégalité benchmarks[/] — "
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}"
-        + (" (quick)" if quick else "")
-    )
+    console.print(f"[bold]Cartégalité benchmarks[/] — {_header(machine, quick)}")
     console.print(", ".join(f"{k}: {v}" for k, v in machine.items() if v))
     table = Table(show_lines=True)
     for col in ("scenario", "ours", "reference (same run)", "ratio", "target", "met"):
         table.add_column(col)
     for r in rows:
-        met = "—" if r.met is None else ("yes" if r.met else "NO")
-        table.add_row(
-            r.scenario, _cells(r.ours), f"{r.reference}: {_cells(r.ref)}", r.ratio, r.target, met
-        )
+        ref = f"{r.reference}: {_cells(r.ref)}"
+        table.add_row(r.scenario, _cells(r.ours), ref, r.ratio, r.target, _met(r, False))
     console.print(table)
+    for line in extra:
+        console.print(line, highlight=False)
+    for r in rows:
+        if r.note:
+            console.print(f"- {r.scenario}: {r.note}", highlight=False)
 
 
 def write_markdown(
-    rows: Sequence[Row], machine: dict[str, str], quick: bool, path: Path = RESULTS
+    rows: Sequence[Row],
+    machine: dict[str, str],
+    quick: bool,
+    extra: Sequence[str] = (),
+    path: Path = RESULTS,
 ) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- commit: {_commit()}"
-        + (" — quick run (`--quick`), not the default sizes" if quick else ""),
+        "Written by `make bench` (`cartegalite bench run`); see the README section « Benchmarks ».",
+        "",
+        f"- run: {_header(machine, quick)}",
         "- machine: " + ", ".join(f"{k} {v}" for k, v in machine.items() if v),
-        "- figures: median of the repetitions (min–max); "
-        "p99 at 16 connections, p50 at 1 connection",
+        "- figures: median of the repetitions (min–max); throughput and p99 at 16 connections, "
+        "p50 at 1 connection (unloaded); ratios per repetition (ours / reference), then median",
         "",
         "| scenario | ours | reference (same run) | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        met = "—" if r.met is None else ("yes" if r.met else "**no**")
+        ref = f"{r.reference}: {_cells(r.ref)}"
         lines.append(
-            f"| {r.scenario} | {_cells(r.ours)} | {r.reference}: {_cells(r.ref)} "
-            f"| {r.ratio} | {r.target} | {met} |"
+            f"| {r.scenario} | {_cells(r.ours)} | {ref} | {r.ratio} | {r.target} "
+            f"| {_met(r, True)} |"
         )
     notes = [r for r in rows if r.note]
     if notes:
         lines += ["", "## Notes", ""] + [f"- **{r.scenario}**: {r.note}" for r in notes]
+    if extra:
+        lines += ["", *extra]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LOG_DIR = ROOT / "var" / "bench" / "logs"
 
 
 def free_port() -> int:
@@ -41,8 +42,13 @@ def uvicorn_process(
     python: str = sys.executable,
     ready_path: str = "/",
     factory: bool = True,
+    name: str = "server",
 ) -> Iterator[str]:
-    """Run ``uvicorn target`` on a free port; yield its base URL."""
+    """Run ``uvicorn target`` on a free port; yield its base URL.
+
+    The server's output goes to ``var/bench/logs/<name>.log`` (a pipe nobody reads would block
+    it once full); its tail is shown when the server does not come up.
+    """
     port = free_port()
     cmd = [
         python,
@@ -61,17 +67,19 @@ def uvicorn_process(
     ]
     if factory:
         cmd.append("--factory")
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        # the load generator is one IP and few tokens: no rate limits (#7) unless asked
-        env={"CARTEGALITE_RATE_LIMIT": "off", **os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"{name}.log"
+    # the load generator is one IP and few tokens: no rate limits (#7) unless asked
+    env = {"CARTEGALITE_RATE_LIMIT": "off", **os.environ, **env}
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + ready_path)
+        try:
+            wait_http(base + ready_path)
+        except RuntimeError as exc:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RuntimeError(f"{exc}\n{log}:\n{tail}") from exc
         yield base
     finally:
         proc.terminate()

@@ -21,10 +21,12 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+    non2xx: int = 0
 
     @property
     def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+        """Successful responses per second (an error answered fast is not throughput)."""
+        return (self.requests - self.non2xx) / self.seconds if self.seconds else 0.0
 
 
 def run_wrk(
@@ -34,10 +36,12 @@ def run_wrk(
     seconds: float,
     threads: int = 2,
     env: dict[str, str] | None = None,
+    timeout: float = 10.0,
 ) -> Load:
     """Drive ``url`` with ``bench/lua/<script>`` for ``seconds``; return the figures.
 
-    ``env`` is passed to the Lua script (read with ``os.getenv``).
+    ``env`` is passed to the Lua script (read with ``os.getenv``); requests slower than
+    ``timeout`` seconds count as errors.
     """
     cmd = [
         "wrk",
@@ -45,7 +49,7 @@ def run_wrk(
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--timeout",
-        "10s",
+        f"{max(1, round(timeout))}s",
         "-s",
         str(LUA_DIR / script),
         url,
@@ -73,4 +77,5 @@ def run_wrk(
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         errors=int(errors),
+        non2xx=int(data["non2xx"]),
     )

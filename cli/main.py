@@ -12,13 +12,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from api.settings import Settings
 from cli import actors as actors_cli
+from cli import bench as bench_cli
 from cli import maps as maps_cli
 from cli import privacy as privacy_cli
 from cli import report as report_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
-from geo import qpv
 from geo.errors import DomainError
 from geo.localdb import ClusterError
 from geo.migrate import MigrationError, migrate
@@ -38,6 +38,7 @@ app.add_typer(schools_cli.app, name="schools")
 app.add_typer(surveys_cli.app, name="surveys")
 app.add_typer(privacy_cli.app, name="privacy")
 app.add_typer(actors_cli.app, name="actors")
+app.add_typer(bench_cli.app, name="bench")
 app.add_typer(maps_cli.app, name="map")
 app.add_typer(report_cli.app, name="report")
 
@@ -155,6 +156,8 @@ def qpv_import(
     ] = False,
 ) -> None:
     """Importe des périmètres QPV officiels (remplace, ne duplique jamais ; une transaction)."""
+    from geo import qpv  # geopandas: imported only when needed (CLI start-up time)
+
     settings = _settings()
     try:
         with Progress(

@@ -10,7 +10,6 @@ from rich.console import Console
 
 from accounts import service as accounts
 from api.settings import PROJECT_ROOT, Settings
-from geo import qpv
 from geo.localdb import LocalCluster, reachable_root
 from geo.migrate import migrate
 from geo.postgis import connect
@@ -43,6 +42,8 @@ def database_url(settings: Settings, start: bool = True) -> str:
 
 def prepare(settings: Settings, url: str) -> None:
     """Apply migrations, import the QPV when none are stored, bootstrap the admin token."""
+    from geo import qpv  # geopandas: imported only when needed (CLI start-up time)
+
     with connect(url, autocommit=True) as conn:
         applied = migrate(conn)
         if applied:
@@ -58,6 +59,8 @@ def prepare(settings: Settings, url: str) -> None:
 
 
 def _import_default_qpv(conn: psycopg.Connection[Any], settings: Settings) -> None:
+    from geo import qpv
+
     source = settings.qpv_source
     if source is None or not Path(source).exists():
         console.print(

@@ -1,21 +1,42 @@
-"""``cartegalite surveys``: the observation grid, demonstration data."""
+"""``cartegalite surveys``: the observation grid, demonstration data, bulk import."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from api.routes.surveys_common import survey_config_from
+from accounts import repo as accounts_repo
+from accounts.models import Principal
 from api.settings import Settings
 from cli import runtime
 from geo.errors import DomainError
 from geo.localdb import ClusterError
 from geo.migrate import MigrationError, migrate
 from geo.postgis import connect
-from surveys import demo
+from surveys import bulk, demo
 from surveys.grid import grid
-from surveys.models import DEMO_LABEL
+from surveys.models import DEMO_LABEL, SurveyConfig
+
+
+def survey_config_from(settings: Settings) -> SurveyConfig:
+    """The surveys settings (as ``api.routes.surveys_common`` builds them, without importing
+    FastAPI: CLI start-up time)."""
+    from api.routes.surveys_common import survey_config_from as build
+
+    return build(settings)
+
 
 app = typer.Typer(help="Marches exploratoires et diagnostics GUSP.", no_args_is_help=True)
 out = Console()
@@ -59,3 +80,95 @@ def demo_data(
         f"participantes, {written['observations']} observations, {written['actions']} action(s)"
     )
     out.print("agrégat public : /api/public/observations?demo=true")
+
+
+@app.command("import")
+def import_observations(
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Fichier .csv ou .geojson")
+    ],
+    author: Annotated[
+        str, typer.Option(help="Identifiant du compte qui importe (auteur des observations)")
+    ],
+    dry_run: Annotated[bool, typer.Option(help="Vérifier seulement, ne rien écrire")] = False,
+    show: Annotated[int, typer.Option(min=0, help="Lignes refusées à afficher")] = 20,
+) -> None:
+    """Importe des observations (CSV ou GeoJSON) : mêmes règles que l'API, QPV attribués,
+    idempotent par id (doublons comptés, conflits signalés), une seule transaction."""
+    settings = Settings.from_env()
+    try:
+        url = runtime.database_url(settings)
+        with connect(url, autocommit=True) as conn:
+            migrate(conn)
+            user = accounts_repo.get_user_by_login(conn, author)
+            if user is None:
+                raise typer.BadParameter(f"compte inconnu : {author}", param_hint="--author")
+            principal = Principal(role=user.role, token_id=0, user_id=user.id, login=user.login)
+            with _progress() as bar:
+                report = bulk.import_file(
+                    conn,
+                    path,
+                    principal,
+                    survey_config_from(settings),
+                    dry_run=dry_run,
+                    show=show,
+                    progress=_reporter(bar),
+                )
+    except DomainError as exc:
+        err.print(f"[red]erreur :[/] {exc.message}")
+        raise typer.Exit(1) from exc
+    except (ClusterError, MigrationError) as exc:
+        err.print(f"[red]erreur :[/] {exc}")
+        raise typer.Exit(1) from exc
+    _print_report(report)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _reporter(bar: Progress) -> bulk.Progress:
+    tasks: dict[str, TaskID] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    return progress
+
+
+def _print_report(report: bulk.ImportReport) -> None:
+    table = Table(
+        title="Import d'observations" + (" (vérification seule)" if report.dry_run else "")
+    )
+    table.add_column("lues", justify="right")
+    table.add_column("à créer" if report.dry_run else "créées", justify="right")
+    table.add_column("doublons", justify="right")
+    table.add_column("conflits", justify="right")
+    table.add_column("refusées", justify="right")
+    table.add_row(
+        *(
+            str(n)
+            for n in (
+                report.read,
+                report.created,
+                report.duplicates,
+                report.conflicts,
+                report.invalid,
+            )
+        )
+    )
+    out.print(table)
+    for p in report.problems:
+        out.print(f"  enregistrement {p.record} ({p.id or 'sans id'}) : {p.status} — {p.message}")
+    shown = len(report.problems)
+    if report.conflicts + report.invalid > shown:
+        out.print(f"  … et {report.conflicts + report.invalid - shown} autre(s)")

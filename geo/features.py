@@ -89,37 +89,64 @@ def items(
     offset: int,
 ) -> tuple[str, int, int]:
     """One page of features as a GeoJSON FeatureCollection (text), with the number matched and
-    the number returned. Features are ordered by id so that pages are stable."""
+    the number returned. Features are ordered by id so that pages are stable.
+
+    One pass over the matching rows: their ids are ranked and counted together
+    (``count(*) OVER ()``) and only the page's rows are read again to build their JSON; a
+    subquery source is computed once (``MATERIALIZED``). The count and the page used to scan
+    the matches twice (bench/, issue 10: 7.3 → 3.5 ms of PostgreSQL per 1.5 km box).
+    """
     cond, params = _filter(src, bbox)
     order = sql.SQL(src.order_by) if src.order_by else sql.Identifier(src.id_column)
+    source: sql.Composable = sql.SQL("")
+    table = src._table()
+    if src.subquery is not None:
+        source = sql.SQL("src AS MATERIALIZED ({}),").format(sql.SQL(src.subquery))
+        table = sql.Identifier("src")
     query = sql.SQL(
         """
-        WITH page AS (
-            SELECT {id} AS fid, {geom} AS g, {props} AS p
+        WITH {source} ranked AS (
+            SELECT {id} AS fid, count(*) OVER () AS matched
             FROM {table} WHERE {cond}
             ORDER BY {order} LIMIT %(_limit)s OFFSET %(_offset)s
+        ), page AS (
+            SELECT {id} AS fid, {geom} AS g, {props} AS p, ROW({order}) AS n
+            FROM {table} WHERE {id} IN (SELECT fid FROM ranked) AND {cond}
         )
         SELECT
-            (SELECT count(*) FROM {table} WHERE {cond}),
+            (SELECT max(matched) FROM ranked),
             (SELECT count(*) FROM page),
             json_build_object(
                 'type', 'FeatureCollection',
                 'features', coalesce((SELECT json_agg(json_build_object(
                     'type', 'Feature', 'id', fid,
                     'geometry', ST_AsGeoJSON(g, 6)::json,
-                    'properties', p)) FROM page), '[]'::json))::text
+                    'properties', p) ORDER BY n) FROM page), '[]'::json))::text
         """
     ).format(
+        source=source,
         id=sql.Identifier(src.id_column),
         geom=sql.Identifier(src.geom_column),
         props=src._props(),
-        table=src._table(),
+        table=table,
         cond=cond,
         order=order,
     )
     row = conn.execute(query, {**params, "_limit": limit, "_offset": offset}).fetchone()
     assert row is not None
-    return str(row[2]), int(row[0]), int(row[1])
+    matched = int(row[0]) if row[0] is not None else _count(conn, src, cond, params)
+    return str(row[2]), matched, int(row[1])
+
+
+def _count(
+    conn: psycopg.Connection[Any], src: FeatureSource, cond: sql.Composable, params: dict[str, Any]
+) -> int:
+    """Rows matching ``cond`` (for a page past the last match)."""
+    query = sql.SQL("SELECT count(*) FROM {table} WHERE {cond}").format(
+        table=src._table(), cond=cond
+    )
+    row = conn.execute(query, params or None).fetchone()
+    return int(row[0]) if row else 0
 
 
 def item(conn: psycopg.Connection[Any], src: FeatureSource, fid: str) -> str | None:

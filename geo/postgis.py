@@ -44,6 +44,7 @@ def make_pool(
     statement_timeout_ms: int | None = 15_000,
     lock_timeout_ms: int | None = None,
     idle_in_transaction_ms: int | None = None,
+    jit: bool = False,
 ) -> ConnectionPool:
     """Build (but do not open) a connection pool.
 
@@ -58,6 +59,10 @@ def make_pool(
     statement_timeout_ms, lock_timeout_ms, idle_in_transaction_ms : int, optional
         Server-side limits applied to every pooled connection (a slow or blocked database
         then fails fast instead of holding requests).
+    jit : bool
+        PostgreSQL's JIT compilation. Off by default: the app's queries are short, and PostGIS
+        functions' high declared costs made the planner JIT-compile the public aggregate, which
+        cost more (≈ 1.3 s) than the query itself (bench/, issue 10).
 
     Every connection is checked when it leaves the pool, so that connections broken by a
     database restart are replaced instead of failing a request.
@@ -67,7 +72,9 @@ def make_pool(
         "lock_timeout": lock_timeout_ms,
         "idle_in_transaction_session_timeout": idle_in_transaction_ms,
     }
-    options = " ".join(f"-c {name}={int(ms)}" for name, ms in limits.items() if ms)
+    settings = [] if jit else ["-c jit=off"]
+    settings += [f"-c {name}={int(ms)}" for name, ms in limits.items() if ms]
+    options = " ".join(settings)
     return ConnectionPool(
         url,
         min_size=min_size,

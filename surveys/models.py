@@ -119,6 +119,20 @@ class ObservationRef:
 
 
 @dataclass(frozen=True)
+class SubmissionContext:
+    """What a submission needs to know, read in one statement before writing."""
+
+    existing: ObservationRef | None
+    """The observation already stored under the submitted id, if any."""
+    walk: WalkRef | None
+    """The walk the observation goes to (None: no walk, or unknown walk)."""
+    stop_in_walk: bool
+    """The submitted stop belongs to that walk (False when no stop was submitted)."""
+    in_territory: bool
+    """The point lies in the instance territory (False also for an unknown territory)."""
+
+
+@dataclass(frozen=True)
 class SubmitResult:
     status: SubmitStatus
     observation: dict[str, object] = field(default_factory=dict)

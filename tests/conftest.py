@@ -123,6 +123,7 @@ def settings(db_url: str) -> Settings:
         admin_token=ADMIN_TOKEN,
         tile_url=None,
         pool_max=20,
+        public_cache_s=0,  # tests change data between requests; the cache has its own tests
     )
 
 

@@ -4,19 +4,27 @@ writes need the ``admin`` or ``planner`` role."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from accounts.models import Principal, Role
 from actors import export, finder, helplines, hours, quality, service, vocab
 from actors.finder import Criteria
 from actors.repo import records, review, search
-from api.deps import ConnDep, Generation, LonLat, MaybePrincipal, SettingsDep, require
+from api.deps import (
+    ConnDep,
+    Generation,
+    LonLat,
+    MaybePrincipal,
+    SettingsDep,
+    in_thread,
+    require,
+)
 from api.routing import StrictJSONRoute
 from api.schemas_actors import ActorCreate, ActorUpdate, DuplicateDecision, Verification
 
@@ -26,7 +34,7 @@ GEOJSON = "application/geo+json"
 EditorPrincipal = Annotated[Principal, require(Role.ADMIN, Role.PLANNER)]
 
 
-def situation(
+async def situation(
     ground: Annotated[str | None, Query(max_length=60, description="Motif (code)")] = None,
     domain: Annotated[str | None, Query(max_length=60, description="Domaine (code)")] = None,
     public: Annotated[str | None, Query(max_length=60, description="Public (code)")] = None,
@@ -47,9 +55,10 @@ AtQuery = Annotated[
 
 
 def _geojson(doc: Any, status_code: int = 200) -> Response:
-    return Response(
-        json.dumps(doc, ensure_ascii=False, default=str), status_code, media_type=GEOJSON
-    )
+    """GeoJSON response; orjson (datetimes through ``str`` as before) costs a sixth of
+    ``json.dumps`` here, a tenth of a nearest-actors request (bench/, issue 10)."""
+    body = orjson.dumps(doc, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return Response(body, status_code, media_type=GEOJSON)
 
 
 @router.get(
@@ -58,8 +67,8 @@ def _geojson(doc: Any, status_code: int = 200) -> Response:
     response_class=Response,
     responses={200: {"content": {GEOJSON: {}}}},
 )
-def nearest(
-    conn: ConnDep,
+async def nearest(
+    request: Request,
     settings: SettingsDep,
     principal: MaybePrincipal,
     point: LonLat,
@@ -70,19 +79,21 @@ def nearest(
         float | None, Query(ge=1, le=finder.MAX_RADIUS_M, allow_inf_nan=False)
     ] = None,
 ) -> Response:
-    found = finder.nearest(
-        conn,
-        settings.territory,
-        point[0],
-        point[1],
-        crit,
-        finder.viewer_for(principal, at),
-        limit,
-        radius_m,
-        at,
-        settings.helplines_file,
-    )
-    return _geojson(found)
+    def search(conn: Any) -> dict[str, Any]:
+        return finder.nearest(
+            conn,
+            settings.territory,
+            point[0],
+            point[1],
+            crit,
+            finder.viewer_for(principal, at),
+            limit,
+            radius_m,
+            at,
+            settings.helplines_file,
+        )
+
+    return _geojson(await in_thread(request, search))
 
 
 @router.get(

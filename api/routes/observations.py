@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from api.deps import ConnDep, CurrentPrincipal
+from api.deps import ConnDep, CurrentPrincipal, in_thread
+from api.routes.public import forget_public_aggregates
 from api.routes.surveys_common import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_surveys import (
@@ -21,7 +22,7 @@ from api.schemas_surveys import (
     TransitionIn,
 )
 from geo.errors import TooLarge
-from surveys.models import Kind, SubmitStatus
+from surveys.models import Kind, SubmitResult, SubmitStatus
 from surveys.photos import MAX_BYTES
 from surveys.service import followup, photos
 from surveys.service import observations as service
@@ -42,12 +43,17 @@ GEOJSON = "application/geo+json"
         422: {"description": "Contenu invalide (rien n'est enregistré)"},
     },
 )
-def submit(
-    body: ObservationIn, conn: ConnDep, principal: CurrentPrincipal, config: SurveyConfigDep
+async def submit(
+    body: ObservationIn, request: Request, principal: CurrentPrincipal, config: SurveyConfigDep
 ) -> JSONResponse:
     """201 when created, 200 when the identical observation was already stored. The answer is
     sent only after the transaction committed."""
-    result = service.submit(conn, principal, body.to_input(), config)
+    obs = body.to_input()
+
+    def store(conn: Any) -> SubmitResult:  # checks and insert: one thread hop
+        return service.submit(conn, principal, obs, config)
+
+    result = await in_thread(request, store)
     code = 201 if result.status is SubmitStatus.CREATED else 200
     return JSONResponse(result.observation, status_code=code)  # JSON built by PostgreSQL
 
@@ -107,13 +113,19 @@ def get_observation(obs_id: uuid.UUID, conn: ConnDep, principal: CurrentPrincipa
 
 @router.post("/{obs_id}/transitions", summary="Suivi ou modération d'une observation")
 def transition(
-    obs_id: uuid.UUID, body: TransitionIn, conn: ConnDep, principal: CurrentPrincipal
+    obs_id: uuid.UUID,
+    body: TransitionIn,
+    request: Request,
+    conn: ConnDep,
+    principal: CurrentPrincipal,
 ) -> JSONResponse:
     """Follow-up: ``ouvrir``, ``prendre_en_compte``, ``transmettre`` (``responsible_body`` or the
     routing rule), ``demarrer``, ``resoudre``, ``rejeter`` (reason required), ``rouvrir``.
     Moderation: ``publier``, ``masquer`` (reason required). 201 when applied; 200 when a
     request with the same client ``id`` was already applied; 409 for an illegal transition."""
     created, body_out = followup.transition(conn, principal, obs_id, body.to_input())
+    if created:  # a moderation decision changes the public counts
+        forget_public_aggregates(request)
     return JSONResponse(jsonable_encoder(body_out), status_code=201 if created else 200)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import ConnDep, CurrentPrincipal
+from api.routes.public import forget_public_aggregates
 from api.routing import StrictJSONRoute
 from api.schemas_accounts import Erased
 from surveys import privacy
@@ -26,7 +27,9 @@ def export(conn: ConnDep, principal: CurrentPrincipal) -> JSONResponse:
 
 
 @router.delete("", response_model=Erased, summary="Effacer tout ce que j'ai envoyé")
-def erase(conn: ConnDep, principal: CurrentPrincipal) -> Any:
+def erase(request: Request, conn: ConnDep, principal: CurrentPrincipal) -> Any:
     """Observations, their versions and photos, the pseudonym; the token stops working. The
     public counts are recomputed from what remains."""
-    return privacy.erase(conn, principal)
+    erased = privacy.erase(conn, principal)
+    forget_public_aggregates(request)
+    return erased

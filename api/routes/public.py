@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+import orjson
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import ConnDep
+from api.cache import ResponseCache
+from api.deps import SettingsDep, in_thread
 from api.routes.surveys_common import SurveyConfigDep
 from api.routing import StrictJSONRoute
+from api.settings import Settings
 from surveys.models import Kind
 from surveys.service import public
 
@@ -22,8 +25,9 @@ router = APIRouter(prefix="/api/public", route_class=StrictJSONRoute, tags=["pub
     response_class=JSONResponse,
     responses={200: {"content": {"application/geo+json": {}}}},
 )
-def public_observations(
-    conn: ConnDep,
+async def public_observations(
+    request: Request,
+    settings: SettingsDep,
     config: SurveyConfigDep,
     kind: Kind | None = None,
     theme: Annotated[
@@ -33,6 +37,31 @@ def public_observations(
 ) -> Any:
     """Counts per 200 m cell (EPSG:2154) by kind and theme, only for cells with at least *k*
     observations, published and older than the publication delay. No exact point, no text, no
-    photo, no pseudonym. The method is explained in French in ``methode``."""
-    body = public.observations(conn, config, kind, theme, demo)
-    return JSONResponse(body, media_type="application/geo+json")
+    photo, no pseudonym. The method is explained in French in ``methode``.
+
+    Computed at most once every ``CARTEGALITE_PUBLIC_CACHE_S`` seconds per worker for each
+    (kind, theme, demo): the counts only move when observations pass the publication delay or
+    moderation, and a recomputation costs seconds over a million observations."""
+
+    async def compute() -> bytes:
+        body = await in_thread(request, public.observations, config, kind, theme, demo)
+        return orjson.dumps(body)
+
+    content = await _cache(request, settings).get((kind, theme, demo), compute)
+    return Response(content, media_type="application/geo+json")
+
+
+def _cache(request: Request, settings: Settings) -> ResponseCache:
+    cache = getattr(request.app.state, "public_cache", None)
+    if cache is None:
+        cache = request.app.state.public_cache = ResponseCache(settings.public_cache_s)
+    return cache
+
+
+def forget_public_aggregates(request: Request) -> None:
+    """Drop this worker's cached aggregates: called after an erasure, a deletion, a correction
+    or a moderation decision, so that what was removed leaves the public counts at once here
+    (other workers within ``CARTEGALITE_PUBLIC_CACHE_S``)."""
+    cache = getattr(request.app.state, "public_cache", None)
+    if cache is not None:
+        cache.clear()

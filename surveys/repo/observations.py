@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from surveys import states
-from surveys.models import ObservationInput, ObservationRef, WalkRef
+from surveys.models import ObservationInput, ObservationRef, SubmissionContext, WalkRef
 from surveys.policy import COARSE_M, Scope, View
 
 _REF = """
@@ -50,6 +50,49 @@ def lock_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef
     return _ref(row) if row else None
 
 
+_CONTEXT = """
+SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
+       o.moderation, o.followup, v.category, v.qpv_codes,
+       w.id, w.status, w.facilitator_id, w.created_by, w.territory, w.demo, w.qpv_codes,
+       %(stop_id)s::uuid IS NOT NULL AND EXISTS (
+           SELECT 1 FROM walk_stops s WHERE s.id = %(stop_id)s AND s.walk_id = %(walk_id)s),
+       COALESCE((SELECT ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+                 FROM territory t WHERE t.id = %(territory)s), false)
+FROM (VALUES (1)) AS one (x)
+LEFT JOIN observations o ON o.id = %(id)s
+LEFT JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
+LEFT JOIN walks w ON w.id = %(walk_id)s
+"""
+
+
+def submission_context(
+    conn: psycopg.Connection[Any], obs: ObservationInput, territory: str
+) -> SubmissionContext:
+    """In one statement: the observation already stored under ``obs.id``, the walk of
+    ``obs.walk_id``, whether the stop belongs to it and whether the point is in the territory."""
+    row = conn.execute(
+        _CONTEXT,
+        {
+            "id": obs.id,
+            "walk_id": obs.walk_id,
+            "stop_id": obs.stop_id,
+            "lon": obs.lon,
+            "lat": obs.lat,
+            "territory": territory,
+        },
+    ).fetchone()
+    assert row is not None
+    walk = None
+    if row[10] is not None:
+        walk = WalkRef(row[10], row[11], row[12], row[13], row[14], row[15], tuple(row[16] or ()))
+    return SubmissionContext(
+        existing=_ref(row) if row[0] is not None else None,
+        walk=walk,
+        stop_in_walk=bool(row[17]),
+        in_territory=bool(row[18]),
+    )
+
+
 _INSERT = """
 WITH ins AS (
     INSERT INTO observations (id, kind, walk_id, participant_id, author_user_id, payload_hash,
@@ -57,19 +100,36 @@ WITH ins AS (
     VALUES (%(id)s, %(kind)s, %(walk_id)s, %(participant_id)s, %(user_id)s, %(hash)s,
             %(followup)s, %(demo)s)
     ON CONFLICT (id) DO NOTHING
-    RETURNING id
+    RETURNING id, kind, walk_id, participant_id, author_user_id, payload_hash, moderation,
+              followup, responsible_body, received_at, demo
 ), pt AS (
     SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom
+), ver AS (
+    INSERT INTO observation_versions (observation_id, version, stop_id, geom, observed_at,
+                                      theme, items, rating, feeling, works_well, comment,
+                                      proposal, category, photo_ids, qpv_codes, participant_id,
+                                      author_user_id)
+    SELECT ins.id, 1, %(stop_id)s, pt.geom, %(observed_at)s, %(theme)s, %(items)s, %(rating)s,
+           %(feeling)s, %(works_well)s, %(comment)s, %(proposal)s, %(category)s,
+           %(photo_ids)s,
+           ARRAY(SELECT q.code FROM qpv q WHERE ST_Intersects(q.geom, pt.geom)
+                 ORDER BY q.generation, q.code),
+           %(participant_id)s, %(user_id)s
+    FROM ins, pt
+    RETURNING *
 )
-INSERT INTO observation_versions (observation_id, version, stop_id, geom, observed_at, theme,
-                                  items, rating, feeling, works_well, comment, proposal,
-                                  category, photo_ids, qpv_codes, participant_id, author_user_id)
-SELECT ins.id, 1, %(stop_id)s, pt.geom, %(observed_at)s, %(theme)s, %(items)s, %(rating)s,
-       %(feeling)s, %(works_well)s, %(comment)s, %(proposal)s, %(category)s, %(photo_ids)s,
-       ARRAY(SELECT q.code FROM qpv q WHERE ST_Intersects(q.geom, pt.geom)
-             ORDER BY q.generation, q.code),
-       %(participant_id)s, %(user_id)s
-FROM ins, pt
+SELECT {json}
+FROM (
+    SELECT ins.id, ins.kind, ins.walk_id, ins.participant_id, ins.author_user_id,
+           ins.payload_hash, ins.moderation, ins.followup, ins.responsible_body,
+           ins.received_at, ins.demo, ver.version, ver.stop_id, ver.geom, ver.observed_at,
+           ver.theme, ver.items, ver.rating, ver.feeling, ver.works_well, ver.comment,
+           ver.proposal, ver.category, ver.photo_ids, ver.qpv_codes, ver.deleted,
+           ver.created_at AS version_created_at
+    FROM ins JOIN ver ON ver.observation_id = ins.id
+) c
+LEFT JOIN participants pa ON pa.id = c.participant_id
+LEFT JOIN users au ON au.id = c.author_user_id
 """
 
 
@@ -82,16 +142,19 @@ def insert(
     followup: str,
     participant_id: uuid.UUID | None,
     user_id: uuid.UUID | None,
+    view: View,
     demo: bool = False,
-) -> bool:
-    """Insert the observation and its version 1 unless the id exists; True when inserted.
+) -> dict[str, Any] | None:
+    """Insert the observation and its version 1 unless the id exists, and return it as JSON
+    (the view of :func:`observation_json`); None when the id already existed.
 
-    The QPV of every generation containing the point are attributed in the same statement.
-    Concurrent inserts of the same id wait for each other on the primary key; all but one
-    insert nothing (``ON CONFLICT DO NOTHING``).
+    One statement, so one transaction when the connection is in autocommit: the observation,
+    its version and the QPV of every generation containing the point (attributed here) are
+    stored together, durably when this returns. Concurrent inserts of the same id wait for
+    each other on the primary key; all but one insert nothing (``ON CONFLICT DO NOTHING``).
     """
-    cur = conn.execute(
-        _INSERT,
+    row = conn.execute(
+        _INSERT.format(json=OBS_JSON),
         {
             "id": obs.id,
             "kind": obs.kind.value,
@@ -114,9 +177,11 @@ def insert(
             "proposal": obs.proposal,
             "category": obs.category,
             "photo_ids": list(obs.photo_ids),
+            **view_params(view),
+            "reason_states": _reason_states(),
         },
-    )
-    return cur.rowcount == 1
+    ).fetchone()
+    return row[0] if row else None
 
 
 _OWN = "(c.participant_id = %(me_p)s OR c.author_user_id = %(me_u)s)"

@@ -9,21 +9,23 @@ import psycopg
 _GRID_COUNTS = """
         WITH obs AS (
             SELECT c.kind, COALESCE(c.theme, c.category) AS theme,
-                   floor(ST_X(ST_Transform(c.geom, 2154)) / %(cell)s)::bigint AS ix,
-                   floor(ST_Y(ST_Transform(c.geom, 2154)) / %(cell)s)::bigint AS iy,
-                   to_char(c.observed_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM') AS month
-            FROM observation_current c
+                   floor(ST_X(c.geom_l93) / %(cell)s)::bigint AS ix,
+                   floor(ST_Y(c.geom_l93) / %(cell)s)::bigint AS iy,
+                   c.observed_at
+            FROM observation_geo c  -- geom_l93: transformed once, when the version was written
             WHERE c.moderation = %(published)s AND NOT c.deleted AND c.demo = %(demo)s
               AND c.observed_at <= now() - make_interval(days => %(delay)s)
               AND (%(kind)s::text IS NULL OR c.kind = %(kind)s)
               AND (%(theme)s::text IS NULL OR COALESCE(c.theme, c.category) = %(theme)s)
-        ), cells AS (
-            SELECT kind, theme, ix, iy, count(*) AS n, min(month) AS first_month,
-                   max(month) AS last_month
+        ), cells AS (  -- months formatted once per cell, not once per observation
+            SELECT kind, theme, ix, iy, count(*) AS n, min(observed_at) AS first_at,
+                   max(observed_at) AS last_at
             FROM obs GROUP BY kind, theme, ix, iy
             HAVING count(*) >= %(k)s
         )
-        SELECT kind, theme, ix, iy, n, first_month, last_month,
+        SELECT kind, theme, ix, iy, n,
+               to_char(first_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM'),
+               to_char(last_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM'),
                ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(ix * %(cell)s, iy * %(cell)s,
                                                          (ix + 1) * %(cell)s,
                                                          (iy + 1) * %(cell)s, 2154), 4326),
