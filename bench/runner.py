@@ -19,7 +19,7 @@ from bench.seed import Plan, seed, seeded_plan
 from bench.servers import uvicorn_process
 from geo.postgis import connect, postgis_version
 
-RECOMMENDED_WORKERS = 1
+RECOMMENDED_WORKERS = 2
 """uvicorn workers the README recommends on a 2-core machine (see the worker comparison)."""
 POOL_MAX = 10
 """Connections per worker: the app's default (``CARTEGALITE_POOL_MAX``), also given to the

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from accounts import audit
 from accounts.models import Principal, Role
 from api.deps import (
     ConnDep,
@@ -77,6 +78,24 @@ def find(principal: Principal | None, settings: Settings, cid: str) -> Collectio
     if found is None:
         raise NotFound(f"collection inconnue : {cid}")
     return found
+
+
+def _audit_restricted(
+    conn: Any, principal: Principal | None, c: Collection, route: str, count: int | None
+) -> None:
+    """Reads of a restricted collection (exact points: ``observations``) go to the audit log:
+    who, when, which collection, how many features (the access gate audits per route, and the
+    OGC routes are shared with public collections)."""
+    if c.roles is not None:
+        audit.record(
+            conn,
+            principal,
+            "read_ogc",
+            method="GET",
+            route=route,
+            object_id=c.source.id,
+            count=count,
+        )
 
 
 def _base(request: Request) -> str:
@@ -181,8 +200,10 @@ async def get_items(
 
     collection = find(principal, settings, cid)
 
-    def page(conn: Any) -> tuple[str, int, int]:  # the query: one thread hop
-        return features.items(conn, collection.source, box, limit, offset)
+    def page(conn: Any) -> tuple[str, int, int]:  # the query (and audit): one thread hop
+        found = features.items(conn, collection.source, box, limit, offset)
+        _audit_restricted(conn, principal, collection, "/ogc/collections/{cid}/items", found[2])
+        return found
 
     text, matched, returned = await in_thread(request, page)
     base = f"{_base(request)}/collections/{cid}/items"
@@ -234,4 +255,5 @@ def get_item(
     text = features.item(conn, collection.source, fid)
     if text is None:
         raise NotFound(f"entité inconnue : {fid}")
+    _audit_restricted(conn, principal, collection, "/ogc/collections/{cid}/items/{fid}", 1)
     return Response(text, media_type=GEOJSON)

@@ -54,11 +54,21 @@ def test_collections_by_caller(
     theirs = _features(client, "observations", facilitator)
     assert set(theirs) == {o["id"] for o in seeded.observations}
     assert {f["properties"]["kind"] for f in theirs.values()} == {"marche"}
+    # exact points read through OGC are audited (who, which collection, how many); public
+    # collections are not
+    audited = conn.execute(
+        "SELECT actor_role, object_id, item_count FROM audit_log WHERE action = 'read_ogc'"
+        " ORDER BY id"
+    ).fetchall()
+    assert audited == [("planner", "observations", n), ("facilitator", "observations", len(theirs))]
     actors = _features(client, "actors", {})
     (active,) = conn.execute(
         "SELECT count(*) FROM actor WHERE status = 'active' AND visibility = 'public'"
     ).fetchone()  # type: ignore[misc]
     assert len(actors) == active > 50
+    assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'read_ogc'").fetchone() == (
+        2,
+    )
     schools = _features(client, "schools", {})
     debussy = schools[seeded.showing["uai"]]["properties"]
     assert debussy["eleves"] == 52 and debussy["atteint"] is True
