@@ -242,3 +242,8 @@ def rule_for(method: str, template: str | None) -> Rule | None:
         return None
     verb = "GET" if method == "HEAD" else method
     return RULES.get((verb, template))
+
+
+def budgets() -> list[int]:
+    """The distinct statement budgets of the rules (each gets its own pool: ``api.main``)."""
+    return sorted({rule.budget_ms for rule in RULES.values() if rule.budget_ms})

@@ -31,6 +31,19 @@ def _budget_ms(request: Request) -> int | None:
     return getattr(getattr(request.state, "access_rule", None), "budget_ms", None)
 
 
+def _pool_and_budget(request: Request, pool: ConnectionPool) -> tuple[ConnectionPool, int | None]:
+    """The pool to draw from, and a budget still to apply on the connection (None when the
+    pool's own connections carry it). Each budget of ``api.access`` has its own pool whose
+    connections were opened with that ``statement_timeout`` (``api.main``): no ``SET`` and
+    ``RESET`` round trips per request (they cost a third of a nearest-actors request, bench/,
+    issue 10)."""
+    budget = _budget_ms(request)
+    if not budget:
+        return pool, None
+    dedicated = getattr(request.app.state, "budget_pools", {}).get(budget)
+    return (dedicated, None) if dedicated is not None else (pool, budget)
+
+
 def _take(pool: ConnectionPool, budget: int | None) -> psycopg.Connection[Any]:
     conn = pool.getconn()
     if budget:
@@ -55,14 +68,13 @@ async def get_conn(
     pool: Annotated[ConnectionPool, Depends(get_pool)],
 ) -> AsyncIterator[psycopg.Connection[Any]]:
     """A pooled autocommit connection; services open their own transactions. When the route's
-    access rule sets a statement budget (``api.access``), it applies for this request only.
+    access rule sets a statement budget (``api.access``), the connection carries it.
 
     Taken from the pool in the thread pool (it may wait for a free connection) and given back
-    on the event loop when idle and without budget (no I/O then): one thread hop per request
-    instead of the two of a sync generator dependency (bench/, issue 10: each hop costs the
-    event loop ~0.1 ms).
+    on the event loop when idle (no I/O then): one thread hop per request instead of the two
+    of a sync generator dependency (bench/, issue 10: each hop costs the event loop ~0.1 ms).
     """
-    budget = _budget_ms(request)
+    pool, budget = _pool_and_budget(request, pool)
     conn = await run_in_threadpool(_take, pool, budget)
     try:
         yield conn
@@ -106,8 +118,7 @@ async def in_thread(request: Request, fn: Callable[..., T], *args: Any) -> T:
     route cost two; each hop costs the event loop ~0.1–0.2 ms (bench/, issue 10). The caller
     comes from the access gate (:data:`MaybePrincipal`, resolved once per request).
     """
-    pool: ConnectionPool = request.app.state.pool
-    budget = _budget_ms(request)
+    pool, budget = _pool_and_budget(request, request.app.state.pool)
 
     def call() -> T:
         conn = _take(pool, budget)

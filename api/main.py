@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accounts import service as accounts
-from api import errors
+from api import access, errors
 from api.gate import access_gate
 from api.hardening import harden, purge_at_start
 from api.middleware import BodyLimit
@@ -114,6 +114,21 @@ def create_app(settings: Settings) -> FastAPI:
         )
         pool.open(wait=False)
         app.state.pool = pool
+        # one small pool per statement budget of api.access (connections opened with it)
+        app.state.budget_pools = {
+            ms: make_pool(
+                settings.database_url or "",
+                min_size=1,
+                max_size=settings.pool_max,
+                timeout=settings.db_timeout_s,
+                statement_timeout_ms=ms,
+                lock_timeout_ms=settings.lock_timeout_ms,
+                idle_in_transaction_ms=settings.idle_in_transaction_ms,
+            )
+            for ms in access.budgets()
+        }
+        for budget_pool in app.state.budget_pools.values():
+            budget_pool.open(wait=False)
         purge_at_start(pool, settings)
         if settings.admin_token:
             try:
@@ -124,6 +139,8 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            for budget_pool in app.state.budget_pools.values():
+                budget_pool.close()
             pool.close()
 
     app = FastAPI(

@@ -275,7 +275,13 @@ def http_rows(url: str, config: Config) -> list[Row]:
     _clean_submissions(url)
     for row in rows:
         if row.scenario.startswith("public aggregated grid"):
-            row.note = batch_scenarios.run_grid_cold(url, config.repetitions, say)
+            row.note, cold = batch_scenarios.run_grid_cold(url, config.repetitions, say)
+            if row.ref["rps"].high == 0:  # every reference request timed out under load
+                row.ratio = (
+                    f"served: ∞ (the reference completed no request at 16 connections); "
+                    f"one computation: {cold:.2f}"
+                )
+                row.met = cold >= TARGETS["grid"][1]
     return rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,25 @@ def connect(url: str, **kwargs: Any) -> psycopg.Connection[Any]:
     conn = psycopg.connect(url, **kwargs)
     configure(conn)
     return conn
+
+
+def check_idle(conn: psycopg.Connection[Any]) -> None:
+    """Pool ``check`` run when a connection leaves the pool: raise if it is dead.
+
+    An idle connection has nothing to read unless the server ended it (a restart,
+    ``pg_terminate_backend``, a crash: the socket then holds the error notice or EOF). So a
+    non-blocking ``select`` decides, and only a connection with something to read pays the
+    round trip of psycopg's own check (an empty query). Saves one round trip per request
+    (bench/, issue 10).
+    """
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("connection closed")
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError) as exc:
+        raise psycopg.OperationalError("connection socket unusable") from exc
+    if readable:
+        ConnectionPool.check_connection(conn)
 
 
 def make_pool(
@@ -86,7 +106,7 @@ def make_pool(
             **({"options": options} if options else {}),
         },
         configure=configure,
-        check=ConnectionPool.check_connection,
+        check=check_idle,
         reconnect_timeout=60.0,
         open=False,
         name="cartegalite",

@@ -33,7 +33,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 def test_concurrent_misses_compute_once_and_entries_expire() -> None:
     calls: list[str] = []
 
-    async def scenario() -> tuple[list[bytes], bytes, bytes]:
+    async def scenario() -> list[bytes]:
         cache = ResponseCache(ttl_s=0.2, max_entries=2)
 
         async def compute() -> bytes:
@@ -41,15 +41,43 @@ def test_concurrent_misses_compute_once_and_entries_expire() -> None:
             await asyncio.sleep(0.05)
             return f"body {len(calls)}".encode()
 
-        together = await asyncio.gather(*(cache.get("a", compute) for _ in range(10)))
-        again = await cache.get("a", compute)
-        await asyncio.sleep(0.25)
-        expired = await cache.get("a", compute)
-        return together, again, expired
+        seen = list(await asyncio.gather(*(cache.get("a", compute) for _ in range(10))))
+        seen.append(await cache.get("a", compute))  # fresh: from the cache
+        await asyncio.sleep(0.25)  # expired, within the stale window
+        seen += await asyncio.gather(*(cache.get("a", compute) for _ in range(5)))
+        await asyncio.sleep(0.1)  # the one background refresh has finished
+        seen.append(await cache.get("a", compute))
+        await asyncio.sleep(0.45)  # older than twice the TTL: the reader waits
+        seen.append(await cache.get("a", compute))
+        return seen
 
-    together, again, expired = run(scenario())
-    assert together == [b"body 1"] * 10 and again == b"body 1"
-    assert expired == b"body 2" and len(calls) == 2
+    seen = run(scenario())
+    assert seen[:11] == [b"body 1"] * 11
+    assert seen[11:16] == [b"body 1"] * 5  # stale served at once, not recomputed five times
+    assert seen[16] == b"body 2"
+    assert seen[17] == b"body 3" and len(calls) == 3
+
+
+def test_clear_forgets_and_a_computation_started_before_does_not_come_back() -> None:
+    async def scenario() -> tuple[bytes, bytes]:
+        cache = ResponseCache(ttl_s=60)
+        started = asyncio.Event()
+
+        async def slow_old() -> bytes:
+            started.set()
+            await asyncio.sleep(0.1)
+            return b"before erasure"
+
+        pending = asyncio.ensure_future(cache.get("k", slow_old))
+        await started.wait()
+        cache.clear()  # e.g. a GDPR erasure committed while the aggregate was computed
+        first = await pending
+        after = await cache.get("k", lambda: _value("after erasure"))
+        return first, after
+
+    first, after = run(scenario())
+    assert first == b"before erasure"  # the reader that asked before gets its answer
+    assert after == b"after erasure"  # but it was not stored
 
 
 def test_entries_are_bounded_and_ttl_zero_disables() -> None:

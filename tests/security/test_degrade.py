@@ -229,9 +229,21 @@ def test_statement_budget_of_a_route_applies_to_its_request_only(
         assert row is not None
         return {"timeout": row[0]}
 
+    @app.get("/api/late")
+    def late(conn: ConnDep) -> dict[str, str]:
+        row = conn.execute("SHOW statement_timeout").fetchone()
+        assert row is not None
+        return {"timeout": row[0]}
+
     monkeypatch.setitem(access.RULES, ("GET", "/api/budget"), access.Rule(budget_ms=1234))
     monkeypatch.setitem(access.RULES, ("GET", "/api/default"), access.PUBLIC)
     with TestClient(app) as client:
+        # budgets known at start-up have their own pool, opened with that timeout
+        assert 1234 in app.state.budget_pools and 5000 in app.state.budget_pools
         assert client.get("/api/budget").json() == {"timeout": "1234ms"}
+        assert client.get("/api/default").json() == {"timeout": "15s"}
+        # a budget without its pool is set on a main-pool connection and reset after
+        monkeypatch.setitem(access.RULES, ("GET", "/api/late"), access.Rule(budget_ms=4321))
+        assert client.get("/api/late").json() == {"timeout": "4321ms"}
         assert client.get("/api/default").json() == {"timeout": "15s"}  # same pooled connection
     assert access.rule_for("GET", "/api/public/observations").budget_ms == 5000  # type: ignore[union-attr]
