@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from psycopg_pool import ConnectionPool
 
 from accounts import service as accounts
 from api import access, errors
@@ -96,6 +97,21 @@ ROUTERS = [
 ogc.PROVIDERS.append(export_routes.ogc_collections)
 
 
+def _pool(settings: Settings, min_size: int, statement_timeout_ms: int | None) -> ConnectionPool:
+    """An opening pool with the settings' limits (the connections carry the timeouts)."""
+    pool = make_pool(
+        settings.database_url or "",
+        min_size=min_size,
+        max_size=settings.pool_max,
+        timeout=settings.db_timeout_s,
+        statement_timeout_ms=statement_timeout_ms,
+        lock_timeout_ms=settings.lock_timeout_ms,
+        idle_in_transaction_ms=settings.idle_in_transaction_ms,
+    )
+    pool.open(wait=False)
+    return pool
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the application. Nothing connects before the lifespan starts."""
     if settings.database_url is None:
@@ -103,32 +119,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = make_pool(
-            settings.database_url or "",
-            min_size=settings.pool_min,
-            max_size=settings.pool_max,
-            timeout=settings.db_timeout_s,
-            statement_timeout_ms=settings.statement_timeout_ms,
-            lock_timeout_ms=settings.lock_timeout_ms,
-            idle_in_transaction_ms=settings.idle_in_transaction_ms,
-        )
-        pool.open(wait=False)
+        pool = _pool(settings, settings.pool_min, settings.statement_timeout_ms)
         app.state.pool = pool
         # one small pool per statement budget of api.access (connections opened with it)
-        app.state.budget_pools = {
-            ms: make_pool(
-                settings.database_url or "",
-                min_size=1,
-                max_size=settings.pool_max,
-                timeout=settings.db_timeout_s,
-                statement_timeout_ms=ms,
-                lock_timeout_ms=settings.lock_timeout_ms,
-                idle_in_transaction_ms=settings.idle_in_transaction_ms,
-            )
-            for ms in access.budgets()
-        }
-        for budget_pool in app.state.budget_pools.values():
-            budget_pool.open(wait=False)
+        app.state.budget_pools = {ms: _pool(settings, 1, ms) for ms in access.budgets()}
         purge_at_start(pool, settings)
         if settings.admin_token:
             try:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(
     help="Bancs d'essai : données de test et mesures (base séparée, jamais la vôtre).",
@@ -26,11 +25,12 @@ def seed_cmd(
     from bench import db
     from bench.seed import Plan
     from bench.seed import seed as run_seed
+    from cli import runtime
     from geo.postgis import connect
 
     plan = Plan(observations=observations, actors=actors, seed=seed)
     url = db.recreate()
-    with _progress() as bar, connect(url, autocommit=True) as conn:
+    with runtime.progress_bar() as bar, connect(url, autocommit=True) as conn:
         tasks: dict[str, object] = {}
 
         def progress(step: str, done: int, total: int) -> None:
@@ -63,13 +63,3 @@ def run_cmd(
 
     config = Config.make(quick=quick, workers=workers, only=tuple(only or ()))
     run(config, write=write)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    )

@@ -20,9 +20,6 @@ from api.pages.planning import render_report
 from api.routes.planning import planning_config_from
 from api.settings import Settings
 from cli import runtime
-from geo.errors import DomainError
-from geo.localdb import ClusterError
-from geo.migrate import MigrationError
 from geo.postgis import connect
 from planning import report
 from planning.report import Version
@@ -112,7 +109,7 @@ def walk(
         err.print(f"[red]erreur :[/] identifiant de marche invalide : {walk_id!r}")
         raise typer.Exit(2) from exc
     settings = Settings.from_env()
-    try:
+    with runtime.cli_errors(ChromiumMissing):
         url = runtime.database_url(settings)
         with (
             connect(url, autocommit=True) as conn,
@@ -129,12 +126,6 @@ def walk(
         else:
             tmp.write_text(page, encoding="utf-8")
         tmp.replace(out_path)
-    except DomainError as exc:
-        err.print(f"[red]erreur :[/] {exc.message}")
-        raise typer.Exit(1) from exc
-    except (ClusterError, MigrationError, ChromiumMissing) as exc:
-        err.print(f"[red]erreur :[/] {exc}")
-        raise typer.Exit(1) from exc
     out.print(
         f"{body['version_label']} de « {body['walk']['title']} » écrit dans {out_path} "
         f"({out_path.stat().st_size // 1024} Kio)"

@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accounts import service as accounts
 from api.settings import PROJECT_ROOT, Settings
-from geo.localdb import LocalCluster, reachable_root
-from geo.migrate import migrate
+from geo.errors import DomainError
+from geo.localdb import ClusterError, LocalCluster, reachable_root
+from geo.migrate import MigrationError, migrate
 from geo.postgis import connect
 
 console = Console(stderr=True)
 
 DB_NAME = "cartegalite"
+
+
+@contextmanager
+def cli_errors(*expected: type[Exception]) -> Iterator[None]:
+    """A command's expected failures (bad input, database unreachable, failed migration, and
+    ``expected``) as one French line on stderr and exit code 1; anything else is a bug."""
+    others: tuple[type[Exception], ...] = (ClusterError, MigrationError, *expected)
+    try:
+        yield
+    except DomainError as exc:
+        console.print(f"[red]erreur :[/] {exc.message}")
+        raise typer.Exit(1) from exc
+    except others as exc:
+        console.print(f"[red]erreur :[/] {exc}")
+        raise typer.Exit(1) from exc
+
+
+def progress_bar(transient: bool = False) -> Progress:
+    """The progress bar of long commands (on stderr)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+    )
 
 
 def local_cluster(settings: Settings) -> LocalCluster:

@@ -16,9 +16,7 @@ from cli import runtime
 from exhibitions import service
 from exhibitions.annuaire import Skipped, read_schools
 from exhibitions.models import Level
-from geo.errors import DomainError
-from geo.localdb import ClusterError
-from geo.migrate import MigrationError, migrate
+from geo.migrate import migrate
 from geo.postgis import connect
 
 app = typer.Typer(help="Établissements scolaires (Annuaire de l'éducation).", no_args_is_help=True)
@@ -47,23 +45,19 @@ def import_schools(
     """Importe (ou met à jour, par UAI) les établissements de la zone couverte ; ceux qui sont
     hors de la zone ou invalides sont listés et ignorés. Une seule transaction."""
     settings = Settings.from_env()
-    try:
-        with Progress(
+    with (
+        runtime.cli_errors(),
+        Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err
-        ) as bar:
-            task = bar.add_task(f"lecture de {path.name}", total=None)
-            read = read_schools(path, level, education_prioritaire)
-            bar.update(task, description=f"{len(read.records)} établissement(s) : base de données")
-            with connect(runtime.database_url(settings), autocommit=True) as conn:
-                migrate(conn)
-                bar.update(task, description="zone couverte et écriture")
-                report = service.import_schools(conn, read, settings.territory)
-    except DomainError as exc:
-        err.print(f"[red]erreur :[/] {exc.message}")
-        raise typer.Exit(1) from exc
-    except (ClusterError, MigrationError) as exc:
-        err.print(f"[red]erreur :[/] {exc}")
-        raise typer.Exit(1) from exc
+        ) as bar,
+    ):
+        task = bar.add_task(f"lecture de {path.name}", total=None)
+        read = read_schools(path, level, education_prioritaire)
+        bar.update(task, description=f"{len(read.records)} établissement(s) : base de données")
+        with connect(runtime.database_url(settings), autocommit=True) as conn:
+            migrate(conn)
+            bar.update(task, description="zone couverte et écriture")
+            report = service.import_schools(conn, read, settings.territory)
     _summary(report, show)
 
 

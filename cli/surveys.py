@@ -8,12 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
-    TextColumn,
-    TimeElapsedColumn,
 )
 from rich.table import Table
 
@@ -21,9 +17,7 @@ from accounts import repo as accounts_repo
 from accounts.models import Principal
 from api.settings import Settings
 from cli import runtime
-from geo.errors import DomainError
-from geo.localdb import ClusterError
-from geo.migrate import MigrationError, migrate
+from geo.migrate import migrate
 from geo.postgis import connect
 from surveys import bulk, demo
 from surveys.grid import grid
@@ -63,18 +57,12 @@ def demo_data(
 ) -> None:
     """Génère des données de démonstration (marquées « demo »), en remplaçant les précédentes."""
     settings = Settings.from_env()
-    try:
+    with runtime.cli_errors():
         url = runtime.database_url(settings)
         runtime.prepare(settings, url)
         with connect(url, autocommit=True) as conn:
             migrate(conn)
             written = demo.generate(conn, survey_config_from(settings), seed=seed)
-    except DomainError as exc:
-        err.print(f"[red]erreur :[/] {exc.message}")
-        raise typer.Exit(1) from exc
-    except (ClusterError, MigrationError) as exc:
-        err.print(f"[red]erreur :[/] {exc}")
-        raise typer.Exit(1) from exc
     out.print(
         f"[bold]{DEMO_LABEL}[/] : {written['walks']} marches, {written['participants']} "
         f"participantes, {written['observations']} observations, {written['actions']} action(s)"
@@ -96,7 +84,7 @@ def import_observations(
     """Importe des observations (CSV ou GeoJSON) : mêmes règles que l'API, QPV attribués,
     idempotent par id (doublons comptés, conflits signalés), une seule transaction."""
     settings = Settings.from_env()
-    try:
+    with runtime.cli_errors():
         url = runtime.database_url(settings)
         with connect(url, autocommit=True) as conn:
             migrate(conn)
@@ -104,7 +92,7 @@ def import_observations(
             if user is None:
                 raise typer.BadParameter(f"compte inconnu : {author}", param_hint="--author")
             principal = Principal(role=user.role, token_id=0, user_id=user.id, login=user.login)
-            with _progress() as bar:
+            with runtime.progress_bar(transient=True) as bar:
                 report = bulk.import_file(
                     conn,
                     path,
@@ -114,24 +102,7 @@ def import_observations(
                     show=show,
                     progress=_reporter(bar),
                 )
-    except DomainError as exc:
-        err.print(f"[red]erreur :[/] {exc.message}")
-        raise typer.Exit(1) from exc
-    except (ClusterError, MigrationError) as exc:
-        err.print(f"[red]erreur :[/] {exc}")
-        raise typer.Exit(1) from exc
     _print_report(report)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 def _reporter(bar: Progress) -> bulk.Progress:
