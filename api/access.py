@@ -229,6 +229,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/quartiers/zones-sensibles"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
     ("GET", "/quartiers/{code}"): PUBLIC_HEAVY,
     ("GET", "/marches/{walk_id}/rapport"): anyone_with_token(audit="read_report"),
+    ("GET", "/marches/{walk_id}/invitation"): roles(F, A, scoped=True),
+    ("GET", "/marches"): staff(),
 }
 """(method, path template) → rule. HEAD uses the GET rule."""
 

@@ -22,6 +22,7 @@ from api.pages import actors as actor_pages
 from api.pages import cartes as cartes_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
+from api.pages import invitation as invitation_pages
 from api.pages import marche as marche_pages
 from api.pages import planning as planning_pages
 from api.pages import privacy as privacy_pages
@@ -90,6 +91,7 @@ ROUTERS = [
     selfcheck_pages.router,
     planning_pages.router,
     session_pages.router,
+    invitation_pages.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

@@ -395,6 +395,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/marches/{walk_id}/rapport"): Case(
         get("/marches/{w.walk_a[id]}/rapport"), out=OUT_A, other={"participant_a": 403}
     ),
+    ("GET", "/marches/{walk_id}/invitation"): Case(
+        get("/marches/{w.walk_a[id]}/invitation"), out=frozenset({"facilitator_b"})
+    ),
+    ("GET", "/marches"): Case(get("/marches")),
 }
 
 

@@ -1,0 +1,86 @@
+"""The printable invitation of a walk: its code in large type and a QR code of the join link, so
+that participants join by scanning it with their phone's camera (``/marche?code=…``).
+
+Only the people who run the walk see it (its facilitators and admins: the invite code is
+theirs to hand out). The QR code is inline SVG drawn on the server by segno: no script, no
+external request, prints sharply.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import urlencode
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from accounts.models import Role
+from api.deps import ConnDep, CurrentPrincipal
+from api.routing import StrictJSONRoute
+from geo.errors import Forbidden
+from surveys.service import walks
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
+
+TEMPLATES = Environment(
+    loader=PackageLoader("api", "templates"),
+    autoescape=select_autoescape(["html"], default=True),
+    undefined=StrictUndefined,
+)
+
+
+def join_url(base_url: str, invite_code: str) -> str:
+    """The link a participant opens to join: the field app with the code filled in."""
+    return f"{base_url.rstrip('/')}/marche?{urlencode({'code': invite_code})}"
+
+
+def qr_svg(url: str, title: str) -> str:
+    """``url`` as an inline SVG QR code (error correction M or better, quiet zone of 4
+    modules, sized by CSS through its viewBox)."""
+    code = segno.make(url, error="m", micro=False)
+    return str(
+        code.svg_inline(
+            scale=1, border=4, omitsize=True, svgclass="qr", title=title, dark="#000", light="#fff"
+        )
+    )
+
+
+@router.get(
+    "/marches/{walk_id}/invitation",
+    response_class=HTMLResponse,
+    summary="Invitation imprimable d'une marche (code et QR code)",
+)
+def invitation_page(
+    walk_id: Annotated[uuid.UUID, PathParam(description="Identifiant de la marche")],
+    request: Request,
+    conn: ConnDep,
+    principal: CurrentPrincipal,
+) -> HTMLResponse:
+    walk = walks.get_walk(conn, principal, walk_id)  # 404 when the walk is not theirs to see
+    code = walk.get("invite_code")
+    if not code:
+        raise Forbidden("invitation réservée aux personnes qui animent cette marche")
+    link = join_url(str(request.base_url), code)
+    page = TEMPLATES.get_template("walks/invitation.html").render(
+        walk=walk,
+        code=code,
+        link=link,
+        qr=Markup(qr_svg(link, f"QR code pour rejoindre la marche : {link}")),  # noqa: S704
+    )
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/marches", response_class=HTMLResponse, summary="Les marches de l'équipe")
+def walks_page(conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
+    """The walks the staff member may see (a facilitator: theirs), with their invitation,
+    map and report."""
+    page = TEMPLATES.get_template("walks/list.html").render(
+        walks=walks.list_walks(conn, principal),
+        hands_out=principal.role in (Role.FACILITATOR, Role.ADMIN),
+    )
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
