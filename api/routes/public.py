@@ -61,7 +61,8 @@ def _cache(request: Request, settings: Settings) -> ResponseCache:
 def forget_public_aggregates(request: Request) -> None:
     """Drop this worker's cached aggregates: called after an erasure, a deletion, a correction
     or a moderation decision, so that what was removed leaves the public counts at once here
-    (other workers within ``CARTEGALITE_PUBLIC_CACHE_S``)."""
+    (other workers within twice ``CARTEGALITE_PUBLIC_CACHE_S``: :class:`api.cache.ResponseCache`
+    serves a stale body for one more TTL while it refreshes)."""
     cache = getattr(request.app.state, "public_cache", None)
     if cache is not None:
         cache.clear()
