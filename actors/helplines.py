@@ -51,7 +51,18 @@ def load(path: Path | None = None) -> tuple[HelpLine, ...]:
         When a line lacks its source, has a malformed number, or has no number and no
         ``where_to_find``.
     """
-    file = path or DEFAULT_FILE
+    return read(path or DEFAULT_FILE)
+
+
+def read(
+    file: Path,
+    short_numbers: re.Pattern[str] = _SHORT,
+    situations: frozenset[str] = SITUATIONS,
+    show_for: tuple[str, ...] | None = None,
+) -> tuple[HelpLine, ...]:
+    """Read and check a file of help lines (``[[lines]]`` tables): this directory's, and the
+    self-check's contacts, which accept other short numbers (15, 17, 119…) and are all shown
+    for one situation (``show_for``)."""
     raw = tomllib.loads(file.read_text(encoding="utf-8"))
     lines = []
     for item in raw.get("lines", []):
@@ -62,7 +73,7 @@ def load(path: Path | None = None) -> tuple[HelpLine, ...]:
             about=item["about"],
             source=item.get("source", ""),
             source_date=str(item.get("source_date", "")),
-            show_for=tuple(item.get("show_for", ["discrimination"])),
+            show_for=show_for or tuple(item.get("show_for", ["discrimination"])),
             telephone=item.get("telephone"),
             telephone_display=item.get("telephone_display"),
             website=item.get("website"),
@@ -72,21 +83,24 @@ def load(path: Path | None = None) -> tuple[HelpLine, ...]:
             where_to_find=item.get("where_to_find"),
             source_url=item.get("source_url"),
         )
-        _check(line, file)
+        _check(line, file, short_numbers, situations)
         lines.append(line)
     return tuple(lines)
 
 
-def _check(line: HelpLine, file: Path) -> None:
+def _check(
+    line: HelpLine, file: Path, short_numbers: re.Pattern[str], situations: frozenset[str]
+) -> None:
     where = f"{file.name}, ligne d'écoute {line.code!r}"
     if not line.source or not line.source_date:
         raise Invalid(f"{where} : source et date de la source obligatoires")
-    if line.telephone and not (_E164.match(line.telephone) or _SHORT.match(line.telephone)):
+    if line.telephone and not (_E164.match(line.telephone) or short_numbers.match(line.telephone)):
         raise Invalid(f"{where} : numéro invalide {line.telephone!r} (E.164 ou numéro court)")
     if not line.telephone and not line.where_to_find:
         raise Invalid(f"{where} : sans numéro, dire où le trouver (where_to_find)")
-    if not set(line.show_for) <= SITUATIONS:
-        raise Invalid(f"{where} : show_for inconnu {line.show_for} (discrimination, always)")
+    if not set(line.show_for) <= situations:
+        known = ", ".join(sorted(situations))
+        raise Invalid(f"{where} : show_for inconnu {line.show_for} ({known})")
 
 
 @cache
