@@ -12,7 +12,7 @@ import psycopg
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, WalkRef
 from surveys.policy import View
-from surveys.repo.observations import OBS_JSON, view_params
+from surveys.repo.observations import OBS_JSON, content_params, view_params
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,7 @@ def insert_version(
         {
             "id": obs.id,
             "version": version,
-            "lon": obs.lon,
-            "lat": obs.lat,
-            "stop_id": obs.stop_id,
-            "observed_at": obs.observed_at,
-            "theme": obs.theme,
-            "items": list(obs.items),
-            "rating": obs.rating,
-            "feeling": obs.feeling,
-            "works_well": obs.works_well,
-            "comment": obs.comment,
-            "proposal": obs.proposal,
-            "category": obs.category,
-            "photo_ids": list(obs.photo_ids),
+            **content_params(obs),
             "participant_id": participant_id,
             "user_id": user_id,
             "hash": payload_hash,

@@ -133,6 +133,26 @@ LEFT JOIN users au ON au.id = c.author_user_id
 """
 
 
+def content_params(obs: ObservationInput) -> dict[str, Any]:
+    """SQL parameters of what an observation says (position, time, grid, texts, photos): the
+    same for a first submission and for a correction's new version."""
+    return {
+        "lon": obs.lon,
+        "lat": obs.lat,
+        "stop_id": obs.stop_id,
+        "observed_at": obs.observed_at,
+        "theme": obs.theme,
+        "items": list(obs.items),
+        "rating": obs.rating,
+        "feeling": obs.feeling,
+        "works_well": obs.works_well,
+        "comment": obs.comment,
+        "proposal": obs.proposal,
+        "category": obs.category,
+        "photo_ids": list(obs.photo_ids),
+    }
+
+
 def insert(
     conn: psycopg.Connection[Any],
     obs: ObservationInput,
@@ -164,19 +184,7 @@ def insert(
             "hash": payload_hash,
             "followup": followup,
             "demo": demo,
-            "lon": obs.lon,
-            "lat": obs.lat,
-            "stop_id": obs.stop_id,
-            "observed_at": obs.observed_at,
-            "theme": obs.theme,
-            "items": list(obs.items),
-            "rating": obs.rating,
-            "feeling": obs.feeling,
-            "works_well": obs.works_well,
-            "comment": obs.comment,
-            "proposal": obs.proposal,
-            "category": obs.category,
-            "photo_ids": list(obs.photo_ids),
+            **content_params(obs),
             **view_params(view),
             "reason_states": _reason_states(),
         },
