@@ -23,7 +23,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from actors.importer import import_file  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.servers import free_port, uvicorn_process  # noqa: E402
 from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 from geo.postgis import connect  # noqa: E402
@@ -85,12 +85,6 @@ LIMIT 20
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def prepare(url: str, synthetic: int) -> int:
     """Migrations + QPV (as ``serve``), the real actors, synthetic ones; returns the count."""
     runtime.prepare(Settings.from_env({**os.environ, "DATABASE_URL": url}), url)
@@ -122,38 +116,6 @@ def knn_in_db(url: str, samples: int = 200) -> float:
             uses_index = "actor_geog_idx" in str(plan[0])
     print(f"  KNN plan uses actor_geog_idx: {uses_index}")
     return statistics.median(times)
-
-
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CARTEGALITE_POOL_MAX": "20",
-        "CARTEGALITE_RATE_LIMIT": "off",  # the load generator is one IP (#7)
-    }
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "uvicorn"),
-        "api.main:app_from_env",
-        "--factory",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("uvicorn did not start")
 
 
 def run_wrk(
@@ -277,10 +239,10 @@ def main() -> None:
             total = prepare(url, extra)
             in_db = knn_in_db(url)
             for workers in args.workers:
-                port = free_port()
-                server = start_server(url, port, workers)
-                base = f"http://127.0.0.1:{port}"
-                try:
+                env = {"DATABASE_URL": url, "CARTEGALITE_POOL_MAX": "20"}
+                with uvicorn_process(
+                    "api.main:app_from_env", env, workers, ready_path="/health", name="nearest"
+                ) as base:
                     check_answers(base)
                     runner = run_wrk if shutil.which("wrk") else run_python
                     for connections in args.connections:
@@ -292,9 +254,6 @@ def main() -> None:
                             f" {result['req_s']:.0f} req/s, p50 {result['p50']:.1f} ms, "
                             f"p99 {result['p99']:.1f} ms (KNN in PostgreSQL: {in_db:.2f} ms)"
                         )
-                finally:
-                    server.terminate()
-                    server.wait(timeout=20)
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)

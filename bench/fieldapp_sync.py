@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.settings import Settings  # noqa: E402
-from bench.observations_submit import ADMIN, CENTRE, free_port, start_server  # noqa: E402
+from bench.observations_submit import ADMIN, CENTRE  # noqa: E402
+from bench.servers import free_port, uvicorn_process  # noqa: E402
 from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -202,13 +203,11 @@ def main() -> None:
             f"{chromium.stdout.strip()}, PostgreSQL durable, "
             f"load average before: {os.getloadavg()[0]:.2f}"
         )
-        port = free_port()
-        server = start_server(url, port, 1)
-        try:
-            run(f"http://127.0.0.1:{port}", url, args.count, street_photo())
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        env = {"DATABASE_URL": url, "CARTEGALITE_ADMIN_TOKEN": ADMIN, "CARTEGALITE_POOL_MAX": "20"}
+        with uvicorn_process(
+            "api.main:app_from_env", env, 1, ready_path="/health", name="fieldapp"
+        ) as base:
+            run(base, url, args.count, street_photo())
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.settings import Settings  # noqa: E402
+from bench.servers import free_port, uvicorn_process  # noqa: E402
 from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 
@@ -71,47 +72,6 @@ request = function()
     {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(token)s"}, body)
 end
 """
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CARTEGALITE_ADMIN_TOKEN": ADMIN,
-        "CARTEGALITE_POOL_MAX": "20",
-        "CARTEGALITE_RATE_LIMIT": "off",  # the load generator is one token on one IP (#7)
-    }
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "uvicorn"),
-        "api.main:app_from_env",
-        "--factory",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("uvicorn did not start")
 
 
 def prepare_walk(base: str) -> tuple[str, str]:
@@ -228,10 +188,14 @@ def main() -> None:
             f"load average before: {os.getloadavg()[0]:.2f}"
         )
         for workers in args.workers:
-            port = free_port()
-            server = start_server(url, port, workers)
-            base = f"http://127.0.0.1:{port}"
-            try:
+            env = {
+                "DATABASE_URL": url,
+                "CARTEGALITE_ADMIN_TOKEN": ADMIN,
+                "CARTEGALITE_POOL_MAX": "20",
+            }
+            with uvicorn_process(
+                "api.main:app_from_env", env, workers, ready_path="/health", name="submit"
+            ) as base:
                 walk_id, token = prepare_walk(base)
                 before = count(url)
                 t0 = time.monotonic()
@@ -255,9 +219,6 @@ def main() -> None:
                     f"  batch of {args.batch}: {rate:6.0f} observations/s accepted (rows; "
                     f"{created} reported created)"
                 )
-            finally:
-                server.terminate()
-                server.wait(timeout=20)
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
