@@ -20,7 +20,11 @@ Rules:
 Field level (:func:`view`): exact points of other people's observations for admins,
 facilitators and planners only (moderators and participants get the point rounded to a 100 m
 cell); pseudonyms for admins and facilitators only; the history of states for staff. One's own
-observations are always shown in full.
+observations are always shown in full (:func:`own_view` for the author's own lists).
+
+The :class:`View` is the one rule for every output that carries an observation's place or
+texts: JSON, lists, the field app, maps, OGC API, exports and hotspots take it, and
+``surveys.repo.located`` is its only translation into SQL.
 """
 
 from __future__ import annotations
@@ -50,9 +54,28 @@ class Scope:
     """A planner's territory: observations and walks of these QPV (and their own)."""
 
 
+COARSE_M = 100
+"""Side (metres, EPSG:2154) of the cell a point is rounded to when its exact place is hidden."""
+
+
 @dataclass(frozen=True)
 class View:
-    """Which fields of *other people's* observations a principal gets (own ones: all)."""
+    """Which fields of *other people's* observations a principal gets (own ones: all).
+
+    Parameters
+    ----------
+    exact_location : bool
+        The exact point; otherwise the centre of the ``cell_m`` cell (EPSG:2154) holding it,
+        and nothing computed from exact points (hotspot centres, extents, mean positions).
+    text : bool
+        Comments and proposals.
+    photos, authors, history : bool
+        Photos, pseudonyms (or logins) of the authors, the history of states.
+    participant_id, user_id : uuid.UUID, optional
+        Who reads: observations written by them are shown in full.
+    cell_m : int
+        Side of the coarse cell in metres.
+    """
 
     exact_location: bool
     text: bool
@@ -61,10 +84,23 @@ class View:
     history: bool
     participant_id: uuid.UUID | None = None
     user_id: uuid.UUID | None = None
+    cell_m: int = COARSE_M
 
+    def owns(self, participant_id: uuid.UUID | None, author_user_id: uuid.UUID | None) -> bool:
+        """True when the reader wrote the observation of these authors."""
+        return (participant_id is not None and participant_id == self.participant_id) or (
+            author_user_id is not None and author_user_id == self.user_id
+        )
 
-COARSE_M = 100
-"""Side (metres, EPSG:2154) of the cell a point is rounded to when its exact place is hidden."""
+    def exact_for(
+        self, participant_id: uuid.UUID | None, author_user_id: uuid.UUID | None
+    ) -> bool:
+        """True when the reader gets the exact point of an observation of these authors."""
+        return self.exact_location or self.owns(participant_id, author_user_id)
+
+    def text_for(self, participant_id: uuid.UUID | None, author_user_id: uuid.UUID | None) -> bool:
+        """True when the reader gets the texts of an observation of these authors."""
+        return self.text or self.owns(participant_id, author_user_id)
 
 
 def view(principal: Principal) -> View:
@@ -78,6 +114,21 @@ def view(principal: Principal) -> View:
         history=principal.is_staff,
         participant_id=principal.participant_id,
         user_id=principal.user_id if role is not Role.PARTICIPANT else None,
+    )
+
+
+def own_view(principal: Principal) -> View:
+    """The view of an author's own list (the field app): every field but pseudonyms and the
+    staff history; lists built with it must hold only the author's observations."""
+    is_participant = principal.role is Role.PARTICIPANT
+    return View(
+        exact_location=True,
+        text=True,
+        photos=True,
+        authors=False,
+        history=False,
+        participant_id=principal.participant_id if is_participant else None,
+        user_id=None if is_participant else principal.user_id,
     )
 
 

@@ -12,6 +12,7 @@ import psycopg
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, WalkRef
 from surveys.policy import View
+from surveys.repo import located
 from surveys.repo.observations import OBS_JSON, content_params, view_params
 
 
@@ -125,31 +126,26 @@ LEFT JOIN participants pa ON pa.id = c.participant_id
 LEFT JOIN users au ON au.id = c.author_user_id
 LEFT JOIN walks w ON w.id = c.walk_id
 WHERE NOT c.deleted
-  AND (c.participant_id = %(participant)s OR c.author_user_id = %(user)s)
+  AND {located.own()}
 ORDER BY c.observed_at DESC, c.id
 LIMIT %(lim)s
 """
 
 
 def authored(
-    conn: psycopg.Connection[Any],
-    participant_id: uuid.UUID | None,
-    user_id: uuid.UUID | None,
-    limit: int = 2000,
+    conn: psycopg.Connection[Any], view: View, limit: int = 2000
 ) -> list[tuple[dict[str, Any], ObservationRef, bool]]:
-    """Observations written by a participant (or an account): (JSON, reference, in an action).
+    """Observations written by the reader of ``view`` (``surveys.policy.own_view``): (JSON,
+    reference, in an action).
 
-    Newest first; the JSON is the current version, without the author's pseudonym.
+    Newest first; the JSON is the current version cut to ``view``.
     """
+    if view.participant_id is None and view.user_id is None:
+        return []
     rows = conn.execute(
         _MINE,
         {
-            "participant": participant_id,
-            "user": user_id,
-            # one's own observations: every field but the pseudonym and the staff history
-            **view_params(
-                View(True, True, True, False, False, participant_id=participant_id, user_id=user_id)
-            ),
+            **view_params(view),
             "reason_states": list(states.followup().states_in("closed")),
             "lim": limit,
         },

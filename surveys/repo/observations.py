@@ -9,7 +9,8 @@ import psycopg
 
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, SubmissionContext, WalkRef
-from surveys.policy import COARSE_M, Scope, View
+from surveys.policy import Scope, View
+from surveys.repo import located
 
 _REF = """
 SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
@@ -192,25 +193,19 @@ def insert(
     return row[0] if row else None
 
 
-_OWN = "(c.participant_id = %(me_p)s OR c.author_user_id = %(me_u)s)"
-_COARSE = """ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_MakePoint(
-    (floor(ST_X(ST_Transform(c.geom, 2154)) / %(coarse)s) + 0.5) * %(coarse)s,
-    (floor(ST_Y(ST_Transform(c.geom, 2154)) / %(coarse)s) + 0.5) * %(coarse)s), 2154), 4326),
-    6)::json"""
-
 OBS_JSON = f"""
 json_build_object(
     'id', c.id, 'kind', c.kind, 'walk_id', c.walk_id, 'stop_id', c.stop_id,
-    'location', CASE WHEN %(exact)s OR COALESCE({_OWN}, false)
-                     THEN ST_AsGeoJSON(c.geom)::json ELSE {_COARSE} END,
-    'location_exact', %(exact)s OR COALESCE({_OWN}, false),
+    'location', CASE WHEN {located.exact()} THEN ST_AsGeoJSON(c.geom)::json
+                     ELSE ST_AsGeoJSON({located.point()}, 6)::json END,
+    'location_exact', {located.exact()},
     'observed_at', c.observed_at,
     'received_at', c.received_at, 'theme', c.theme, 'items', c.items, 'rating', c.rating,
     'feeling', c.feeling, 'works_well', c.works_well,
-    'comment', CASE WHEN %(text)s OR COALESCE({_OWN}, false) THEN c.comment END,
-    'proposal', CASE WHEN %(text)s OR COALESCE({_OWN}, false) THEN c.proposal END,
+    'comment', {located.shown_text("comment")},
+    'proposal', {located.shown_text("proposal")},
     'category', c.category, 'photo_ids', c.photo_ids,
-    'photos', CASE WHEN %(photos)s OR COALESCE({_OWN}, false) THEN
+    'photos', CASE WHEN %(v_photos)s OR {located.own()} THEN
                    COALESCE((SELECT json_agg(p.id ORDER BY p.received_at, p.id)
                              FROM observation_photos p WHERE p.observation_id = c.id),
                             '[]'::json) ELSE '[]'::json END,
@@ -225,8 +220,8 @@ json_build_object(
                           AND t.to_state = c.followup AND c.followup = ANY(%(reason_states)s)
                         ORDER BY t.created_at DESC, t.id LIMIT 1),
     'version', c.version, 'demo', c.demo,
-    'author', CASE WHEN %(authors)s THEN COALESCE(pa.pseudonym, au.login) END,
-    'history', CASE WHEN %(history)s THEN COALESCE((
+    'author', CASE WHEN %(v_authors)s THEN COALESCE(pa.pseudonym, au.login) END,
+    'history', CASE WHEN %(v_history)s THEN COALESCE((
         SELECT json_agg(json_build_object('machine', t.machine, 'action', t.action,
                         'from', t.from_state, 'to', t.to_state, 'comment', t.comment,
                         'responsible_body', t.responsible_body, 'by', u.login,
@@ -239,16 +234,7 @@ json_build_object(
 
 def view_params(view: View) -> dict[str, Any]:
     """SQL parameters of a field-level :class:`surveys.policy.View`."""
-    return {
-        "exact": view.exact_location,
-        "text": view.text,
-        "photos": view.photos,
-        "authors": view.authors,
-        "history": view.history,
-        "me_p": view.participant_id,
-        "me_u": view.user_id,
-        "coarse": COARSE_M,
-    }
+    return located.params(view)
 
 
 _FROM = """

@@ -134,9 +134,7 @@ def delete(conn: psycopg.Connection[Any], principal: Principal, obs_id: uuid.UUI
 def authored(conn: psycopg.Connection[Any], principal: Principal) -> dict[str, Any]:
     """The caller's own observations (current versions, newest first), each saying whether she
     may still correct it (``editable``) and if not, why (``locked_reason``, French)."""
-    participant = principal.participant_id if principal.role is Role.PARTICIPANT else None
-    user = None if principal.role is Role.PARTICIPANT else principal.user_id
-    rows = repo.authored(conn, participant, user)
+    rows = repo.authored(conn, policy.own_view(principal))
     walks: dict[uuid.UUID, WalkRef | None] = {}
     items = []
     for body, ref, linked in rows:
