@@ -14,18 +14,22 @@ from typing import Any
 import psycopg
 
 from surveys.mapdata import LOW_FEELING_MAX, MapFilters
-from surveys.policy import Scope
+from surveys.policy import Scope, View
+from surveys.repo import located
 from surveys.repo.observations import scope_sql
 
 FINE_CELL_M = 25
 """The finest grid cell (metres); coarser levels double it: 25, 50, 100 … 3,200 m."""
 MAX_LEVEL = 7
 
-_SNAPSHOT = """
+_SNAPSHOT = f"""
 CREATE TEMP TABLE map_obs ON COMMIT DROP AS
 SELECT * FROM (
 SELECT c.id, w.time_slot, c.theme, c.rating, c.feeling, c.observed_at, c.qpv_codes,
-       ST_X(c.geom_l93) AS x, ST_Y(c.geom_l93) AS y, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+       ST_X(p.l93) AS x, ST_Y(p.l93) AS y,
+       ST_X(CASE WHEN {located.exact()} THEN c.geom ELSE ST_Transform(p.l93, 4326) END) AS lon,
+       ST_Y(CASE WHEN {located.exact()} THEN c.geom ELSE ST_Transform(p.l93, 4326) END) AS lat,
+       {located.text()} AS shown_text,
        (c.theme IS NOT NULL AND c.walk_id IS NOT NULL
         AND (%(theme)s::text IS NULL OR c.theme = %(theme)s)
         AND (%(slot)s::text IS NULL OR w.time_slot = %(slot)s)
@@ -34,7 +38,8 @@ SELECT c.id, w.time_slot, c.theme, c.rating, c.feeling, c.observed_at, c.qpv_cod
        c.followup = ANY(%(tracked)s) AS is_issue
 FROM observation_geo c
 LEFT JOIN walks w ON w.id = c.walk_id
-WHERE {scope} AND NOT c.deleted AND NOT (c.moderation = ANY(%(hidden)s)) AND c.demo = %(demo)s
+CROSS JOIN LATERAL (SELECT {located.point_l93("c", "c.geom_l93")} AS l93) p
+WHERE {{scope}} AND NOT c.deleted AND NOT (c.moderation = ANY(%(hidden)s)) AND c.demo = %(demo)s
   AND (%(start)s::date IS NULL
        OR c.observed_at >= (%(start)s::date)::timestamp AT TIME ZONE 'Europe/Paris')
   AND (%(end)s::date IS NULL
@@ -44,11 +49,15 @@ WHERE {scope} AND NOT c.deleted AND NOT (c.moderation = ANY(%(hidden)s)) AND c.d
   AND (c.theme IS NOT NULL OR c.followup = ANY(%(tracked)s))
 ) s WHERE is_mark OR is_issue
 """
+"""Positions (``x``, ``y`` in EPSG:2154, ``lon``, ``lat``) and texts (``shown_text``) are the
+ones the reader's :class:`surveys.policy.View` allows: everything drawn, grouped or bounded
+from the snapshot is computed from them, never from the exact points it hides."""
 
 
 def snapshot(
     conn: psycopg.Connection[Any],
     scope: Scope,
+    view: View,
     filters: MapFilters,
     *,
     open_states: list[str],
@@ -61,7 +70,7 @@ def snapshot(
     A row is a *mark* (walk observation with a theme, matching the theme, time slot and
     non-mixité filters) and/or an *issue* (in the follow-up); issues follow only the period and
     QPV filters (a broken street light is broken by day and by night). ``walk_id`` keeps the
-    observations of one walk only.
+    observations of one walk only. Points and texts are cut to ``view``.
     """
     conn.execute("DROP TABLE IF EXISTS map_obs")
     where, params = scope_sql(scope)
@@ -69,6 +78,7 @@ def snapshot(
         _SNAPSHOT.format(scope=where),
         {
             **params,
+            **located.params(view),
             "theme": filters.theme,
             "slot": filters.time_slot.value if filters.time_slot else None,
             "women": filters.women_only,
@@ -113,7 +123,7 @@ def mark_points(conn: psycopg.Connection[Any], qpv_codes: list[str]) -> list[tup
     return conn.execute(
         f"""
         SELECT m.lat, m.lon, m.time_slot, m.theme, m.rating, m.feeling, {_DAY},
-               left(c.comment, %(excerpt)s),
+               CASE WHEN m.shown_text THEN left(c.comment, %(excerpt)s) END,
                (SELECT u FROM unnest(m.qpv_codes) AS u WHERE u = ANY(%(codes)s) LIMIT 1),
                m.id::text
         FROM map_obs m JOIN observation_geo c ON c.id = m.id
@@ -219,7 +229,7 @@ def issue_points(conn: psycopg.Connection[Any], limit: int | None = None) -> lis
     return conn.execute(
         f"""
         SELECT m.lat, m.lon, m.is_open, c.category, c.followup, c.responsible_body, {_DAY},
-               left(c.comment, %(excerpt)s), m.id::text
+               CASE WHEN m.shown_text THEN left(c.comment, %(excerpt)s) END, m.id::text
         FROM (SELECT * FROM map_obs WHERE is_issue
               ORDER BY is_open DESC, observed_at DESC, id LIMIT %(lim)s) m
         JOIN observation_geo c ON c.id = m.id

@@ -1,5 +1,7 @@
 """Map views of the surveys: the planners' safety map and a walk's map. The policy decides who
-sees what (:mod:`surveys.policy`); PostGIS aggregates; the result is small enough for a map."""
+sees what (:mod:`surveys.policy`: the scope for which observations, the field-level view for
+exact points or 100 m cells and texts); PostGIS aggregates; the result is small enough for a
+map."""
 
 from __future__ import annotations
 
@@ -65,11 +67,11 @@ def safety(
     """
     if principal is None or not principal.is_staff:
         raise NotFound("carte réservée à l'équipe")
-    scope = policy.scope(principal)
+    scope, view = policy.scope(principal), policy.view(principal)
     with conn.transaction():
         names = repo.qpv_names(conn, filters.generation)
         check_filters(filters, names)
-        _snapshot(conn, scope, filters)
+        _snapshot(conn, scope, view, filters)
         data = _safety_from_snapshot(conn, filters, names)
         data.walks = [_walk_line(r) for r in repo.walks(conn, scope, filters)]
     data.extent = _union(data.extent, *(_route_bounds(w) for w in data.walks))
@@ -79,6 +81,7 @@ def safety(
 def _snapshot(
     conn: psycopg.Connection[Any],
     scope: policy.Scope,
+    view: policy.View,
     filters: MapFilters,
     walk_id: uuid.UUID | None = None,
 ) -> None:
@@ -86,6 +89,7 @@ def _snapshot(
     repo.snapshot(
         conn,
         scope,
+        view,
         filters,
         open_states=list(followup.states_in("open")),
         tracked_states=[*followup.states_in("open"), *followup.states_in("closed")],
@@ -202,27 +206,28 @@ def walk_map(
     if principal is None:
         raise NotFound("marche introuvable")
     ref = policy.check_read_walk(principal, walks_repo.get_ref(conn, walk_id))
-    scope = policy.scope(principal)
+    scope, view = policy.scope(principal), policy.view(principal)
     names = repo.qpv_names(conn, generation)
-    main = _side(conn, scope, ref.id, ref.demo, names)
+    main = _side(conn, scope, view, ref.id, ref.demo, names)
     pair_id = walks_repo.paired_walk_id(conn, ref.id)
     pair = walks_repo.get_ref(conn, pair_id) if pair_id else None
     paired = None
     if pair is not None and policy.can_read_walk(principal, pair):
-        paired = _side(conn, scope, pair.id, pair.demo, names)
+        paired = _side(conn, scope, view, pair.id, pair.demo, names)
     return WalkMapData(main, paired, names)
 
 
 def _side(
     conn: psycopg.Connection[Any],
     scope: policy.Scope,
+    view: policy.View,
     walk_id: uuid.UUID,
     demo: bool,
     names: dict[str, str],
 ) -> WalkSide:
     filters = MapFilters(demo=demo)
     with conn.transaction():
-        _snapshot(conn, scope, filters, walk_id)
+        _snapshot(conn, scope, view, filters, walk_id)
         marks, _info = _marks(conn, 0, list(names))
         issues = [_issue(r) for r in repo.issue_points(conn, ISSUE_POINT_LIMIT)]
         rows = repo.walks(conn, policy.Scope(everything=True), filters, 1, walk_id)
