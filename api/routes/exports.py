@@ -41,7 +41,8 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET
 
 def ogc_collections(principal: Principal | None, settings: Settings) -> list[Collection]:
     """``actors``, ``schools`` (current school year), ``observations-public`` (public) and
-    ``observations`` (exact, staff only, within the caller's scope)."""
+    ``observations`` (staff only, within the caller's scope, points and texts cut to the
+    caller's field-level view)."""
     year = SchoolYear.of(date.today())
     found = [
         Collection(collections.actors()),
@@ -57,7 +58,10 @@ def ogc_collections(principal: Principal | None, settings: Settings) -> list[Col
     ]
     if principal is not None and principal.is_staff:
         found.append(
-            Collection(collections.observations(policy.scope(principal)), roles=STAFF_ROLES)
+            Collection(
+                collections.observations(policy.scope(principal), policy.view(principal)),
+                roles=STAFF_ROLES,
+            )
         )
     return found
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from geo.features import FeatureSource
-from surveys.policy import Scope
+from surveys.policy import Scope, View
+from surveys.repo import located
 from surveys.repo.observations import scope_sql
 
 _UTC_ISO = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -144,29 +145,37 @@ def public_grid(cell_m: int, min_count: int, delay_days: int, published: str) ->
     )
 
 
-_OBSERVATIONS = """
-    SELECT c.id::text AS id, c.geom, c.kind, c.walk_id, w.title AS walk, w.time_slot,
-           c.stop_id, c.observed_at, c.theme, c.category, c.items, c.rating, c.feeling,
-           c.works_well, c.comment, c.proposal, c.moderation, c.followup, c.responsible_body,
-           c.qpv_codes
+_OBSERVATIONS = f"""
+    SELECT c.id::text AS id, {located.point()} AS geom, c.kind, c.walk_id, w.title AS walk,
+           w.time_slot, c.stop_id, c.observed_at, c.theme, c.category, c.items, c.rating,
+           c.feeling, c.works_well, {located.shown_text("comment")} AS comment,
+           {located.shown_text("proposal")} AS proposal, c.moderation, c.followup,
+           c.responsible_body, c.qpv_codes
     FROM observation_current c LEFT JOIN walks w ON w.id = c.walk_id
-    WHERE NOT c.deleted AND NOT c.demo AND {scope}
+    WHERE NOT c.deleted AND NOT c.demo AND {{scope}}
 """
 
 
-def observations(scope: Scope) -> FeatureSource:
-    """Exact observations within a principal's scope (``surveys.policy``)."""
+def observations(scope: Scope, view: View) -> FeatureSource:
+    """Observations within a principal's scope, their points and texts cut to the principal's
+    field-level view (``surveys.policy``): exact, or at the centre of their 100 m cell."""
     where, params = scope_sql(scope)
+    if view.exact_location:
+        title = "Observations exactes (équipe)"
+        place = "à leur position exacte"
+    else:
+        title = f"Observations (équipe, positions au carré de {view.cell_m} m)"
+        place = f"au centre du carré de {view.cell_m} m (Lambert-93) qui les contient"
     return FeatureSource(
         id="observations",
-        title="Observations exactes (équipe)",
+        title=title,
         description=(
-            "Observations des marches exploratoires et diagnostics GUSP à leur position "
-            "exacte, avec leurs états : réservé à l'équipe, selon son périmètre."
+            f"Observations des marches exploratoires et diagnostics GUSP {place}, avec leurs "
+            "états : réservé à l'équipe, selon son périmètre."
         ),
         table="observation_current",
         subquery=_OBSERVATIONS.format(scope=where),
-        params=params,
+        params={**params, **located.params(view)},
         geometry_type="Point",
         properties=(
             ("kind", "kind"),
