@@ -3,12 +3,17 @@
 - Dashboards: the detailed version is for staff who see every observation (admins, planners,
   moderators: ``surveys.policy.scope(...).everything``); everyone else, anonymous included, gets
   the public version (aggregated, small counts suppressed).
-- Hotspots: exact clusters of observations, for the same staff only.
+- Hotspots: clusters of observations, for the same staff only, as precise as their field-level
+  view (``surveys.policy.view``): exact points and observation ids for admins and planners;
+  for moderators the points are first moved to the centre of their 100 m cell, and only zones
+  of at least *k* observations (the public suppression threshold) are shown, without ids.
 - Walk reports: staff who may read the walk (its facilitator, or staff who see every walk);
   participants and anonymous callers get nothing (the plan of action is for staff).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from accounts.models import Principal
 from geo.errors import Forbidden, Unauthenticated
@@ -34,6 +39,35 @@ def check_hotspots(principal: Principal | None) -> Principal:
     if not sees_everything(principal):
         raise Forbidden("points sensibles réservés aux rôles : planner, moderator, admin")
     return principal
+
+
+@dataclass(frozen=True)
+class HotspotView:
+    """How precise the hotspots of one principal are.
+
+    Parameters
+    ----------
+    exact : bool
+        Clusters of exact points, with the ids of their observations.
+    cell_m : int, optional
+        When not exact: side (metres, EPSG:2154) of the cell whose centre replaces each point
+        before clustering, so that no centre or outline is computed from an exact point.
+    min_count : int
+        Smallest zone shown (and smallest ``min_points`` used).
+    """
+
+    exact: bool
+    cell_m: int | None
+    min_count: int
+
+
+def hotspot_view(principal: Principal | None, k: int) -> HotspotView:
+    """The hotspots ``principal`` may see (:func:`check_hotspots` first); ``k`` is the
+    smallest count published to those who do not see exact points."""
+    view = policy.view(check_hotspots(principal))
+    if view.exact_location:
+        return HotspotView(exact=True, cell_m=None, min_count=1)
+    return HotspotView(exact=False, cell_m=view.cell_m, min_count=k)
 
 
 def check_report(principal: Principal | None, walk: WalkRef | None) -> WalkRef:

@@ -98,7 +98,7 @@ def hotspots_page(
     params: HotspotParamsDep,
     demo: Demo = False,
 ) -> HTMLResponse:
-    fc = hotspots.hotspots(conn, principal, params, demo)
+    fc = hotspots.hotspots(conn, principal, params, demo, settings.public_min_count)
     area = territory.get(conn, settings.territory)
     generation = settings.qpv_generation
     outlines = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))

@@ -122,9 +122,13 @@ HotspotParamsDep = Annotated[HotspotParams, Depends(hotspot_params)]
     responses={200: {"content": {"application/geo+json": {}}}},
 )
 def get_hotspots(
-    conn: ConnDep, principal: MaybePrincipal, params: HotspotParamsDep, demo: Demo = False
+    conn: ConnDep,
+    principal: MaybePrincipal,
+    params: HotspotParamsDep,
+    settings: SettingsDep,
+    demo: Demo = False,
 ) -> JSONResponse:
     """Clusters of walk observations with a low feeling of safety (``ST_ClusterDBSCAN`` in
     EPSG:2154) with their dominant themes and time slots, largest first."""
-    body = hotspots.hotspots(conn, principal, params, demo)
+    body = hotspots.hotspots(conn, principal, params, demo, settings.public_min_count)
     return JSONResponse(body, media_type="application/geo+json")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import psycopg
 import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import Point, shape
 
+from geo.qpv.read import read_2024_codes
+from geo.qpv.repo import carry_contours
 from maps.planning import hotspot_layer, hotspot_page, hotspot_rows
 from tests.planning.seed import BELLEVUE, MALAKOFF, Seeded
+from tests.security.conftest import point
+from tests.surveys.conftest import walk_obs
 
 
 def _planted(seeded: Seeded) -> tuple[set[str], set[str]]:
@@ -115,3 +121,43 @@ def test_layer_builder_escapes_and_tables() -> None:
     assert hotspot_rows(fc)[0][:3] == ["Zone 1", 6, 0.5]
     page = hotspot_page(fc, None)
     assert "<script>alert(1)</script>" not in page and "Zone 1" in page and "cdn" not in page
+
+
+def test_observations_in_two_qpv_generations_are_counted_once(
+    client: TestClient,
+    conn: psycopg.Connection[Any],
+    admin_headers: dict[str, str],
+    shared_data: Path,
+) -> None:
+    """A point inside a QPV of 2015 and of 2024 carries both codes: each observation is still
+    one observation of its zone (the codes of the generations never multiply the rows)."""
+    with conn.transaction():
+        carry_contours(
+            conn, read_2024_codes(shared_data / "qpv" / "qpv_2024_codes_dep44.csv"), "test"
+        )
+    walk = client.post(
+        "/api/walks",
+        json={
+            "title": "Deux générations",
+            "date": "2026-05-02",
+            "time_slot": "nuit",
+            "qpv_codes": [BELLEVUE],
+        },
+        headers=admin_headers,
+    )
+    assert walk.status_code == 201, walk.text
+    ids = set()
+    for dx in (0, 6):
+        body = walk_obs(walk.json()["id"], *point(conn, BELLEVUE, dx, 0), feeling=0)
+        resp = client.post("/api/observations", json=body, headers=admin_headers)
+        assert resp.status_code == 201, resp.text
+        assert [q["code"] for q in resp.json()["qpv"]] == [BELLEVUE, "QN04405M"]
+        ids.add(body["id"])
+    found = client.get(
+        "/api/hotspots?eps_m=20&min_points=2&qpv=QN04405M", headers=admin_headers
+    ).json()
+    [zone] = found["features"]
+    assert zone["properties"]["count"] == 2
+    assert sorted(zone["properties"]["observation_ids"]) == sorted(ids)
+    assert zone["properties"]["qpv_codes"] == sorted([BELLEVUE, "QN04405M"])
+    assert found["isolated"] == 0
