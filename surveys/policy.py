@@ -92,9 +92,7 @@ class View:
             author_user_id is not None and author_user_id == self.user_id
         )
 
-    def exact_for(
-        self, participant_id: uuid.UUID | None, author_user_id: uuid.UUID | None
-    ) -> bool:
+    def exact_for(self, participant_id: uuid.UUID | None, author_user_id: uuid.UUID | None) -> bool:
         """True when the reader gets the exact point of an observation of these authors."""
         return self.exact_location or self.owns(participant_id, author_user_id)
 
