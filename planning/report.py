@@ -80,7 +80,9 @@ def walk_report(
             "themes": _themes([r for r in rows if r["walk_id"] == ref.id]),
             "stops": _stops([r for r in rows if r["walk_id"] == ref.id]),
             "comparison": _comparison(rows, ref.id) if pair else None,
-            "observations": _observations(repo.observations(conn, ref.id, shown)),
+            "observations": _observations(
+                repo.observations(conn, ref.id, shown, policy.view(principal))
+            ),
             "photos": _photos(repo.photos(conn, ref.id, shown, MAX_PHOTOS)),
             "actions": _actions(repo.actions(conn, [ref.id], DONE)),
             "issues": _issues(

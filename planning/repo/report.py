@@ -9,6 +9,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from surveys.policy import View
+from surveys.repo import located
+
 
 def _rows(
     conn: psycopg.Connection[Any], query: str, params: dict[str, Any]
@@ -55,21 +58,23 @@ def theme_stop_ratings(
 
 
 def observations(
-    conn: psycopg.Connection[Any], walk_id: uuid.UUID, shown: list[str]
+    conn: psycopg.Connection[Any], walk_id: uuid.UUID, shown: list[str], view: View
 ) -> list[dict[str, Any]]:
-    """Observations of the walk in a ``shown`` moderation state, in stop order."""
+    """Observations of the walk in a ``shown`` moderation state, in stop order, their texts
+    cut to ``view`` (no place: the report names their stop)."""
     return _rows(
         conn,
-        """
+        f"""
         SELECT c.id, s.position, s.name AS stop, c.theme, c.items, c.rating, c.feeling,
-               c.works_well, c.comment, c.proposal, c.observed_at
+               c.works_well, {located.shown_text("comment")} AS comment,
+               {located.shown_text("proposal")} AS proposal, c.observed_at
         FROM observation_current c
         LEFT JOIN walk_stops s ON s.id = c.stop_id
         WHERE c.walk_id = %(walk)s AND c.kind = 'marche' AND NOT c.deleted
           AND c.moderation = ANY(%(shown)s)
         ORDER BY s.position NULLS LAST, c.observed_at, c.id
         """,
-        {"walk": walk_id, "shown": shown},
+        {"walk": walk_id, "shown": shown, **located.params(view)},
     )
 
 
