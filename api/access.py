@@ -10,6 +10,11 @@ which answer 404 for what the caller may not see.
 
 Adding a route: add one line here next to the routes of its router, e.g.
 ``("GET", "/api/actors/{actor_id}"): PUBLIC`` or ``…: staff(audit="read_actor_history")``.
+A route whose answer can carry an observation's place (or anything computed from it: a map,
+an extent, a hotspot centre) says so with ``locations=True``: it must cut what it returns to
+the caller's field-level view (``surveys.policy.view``), and
+``tests/security/test_locations.py`` checks it for every role (and fails for a route that
+returns observation locations without saying so).
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ class Rule:
     budget_ms : int, optional
         Statement timeout of this route's database work, tighter than the pool's default
         (heavy reads open to anonymous callers).
+    locations : bool
+        The answer can carry observations' places or texts: they go through the caller's
+        field-level view (exact point or 100 m cell, texts).
     """
 
     roles: frozenset[Role] | None = None
@@ -46,6 +54,7 @@ class Rule:
     audit: str | None = None
     limit: str | None = None
     budget_ms: int | None = None
+    locations: bool = False
 
     @property
     def public(self) -> bool:
@@ -62,9 +71,11 @@ P, F, PL, M, A = Role.PARTICIPANT, Role.FACILITATOR, Role.PLANNER, Role.MODERATO
 EVERY_ROLE = frozenset(Role)
 
 
-def roles(*allowed: Role, scoped: bool = False, audit: str | None = None) -> Rule:
+def roles(
+    *allowed: Role, scoped: bool = False, audit: str | None = None, locations: bool = False
+) -> Rule:
     """A rule for callers holding one of ``allowed``."""
-    return Rule(frozenset(allowed), scoped=scoped, audit=audit)
+    return Rule(frozenset(allowed), scoped=scoped, audit=audit, locations=locations)
 
 
 def staff(scoped: bool = False, audit: str | None = None) -> Rule:
@@ -72,9 +83,11 @@ def staff(scoped: bool = False, audit: str | None = None) -> Rule:
     return Rule(STAFF_ROLES, scoped=scoped, audit=audit)
 
 
-def anyone_with_token(scoped: bool = True, audit: str | None = None) -> Rule:
+def anyone_with_token(
+    scoped: bool = True, audit: str | None = None, locations: bool = False
+) -> Rule:
     """Participants and staff (what they see is decided by the domain policy)."""
-    return Rule(EVERY_ROLE, scoped=scoped, audit=audit)
+    return Rule(EVERY_ROLE, scoped=scoped, audit=audit, locations=locations)
 
 
 PUBLIC = Rule()
@@ -95,10 +108,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/cartes/qpv"): PUBLIC_HEAVY,
     ("GET", "/ogc"): PUBLIC,
     ("GET", "/ogc/conformance"): PUBLIC,
-    ("GET", "/ogc/collections"): PUBLIC_HEAVY,
-    ("GET", "/ogc/collections/{cid}"): PUBLIC,
-    ("GET", "/ogc/collections/{cid}/items"): PUBLIC_HEAVY,
-    ("GET", "/ogc/collections/{cid}/items/{fid}"): PUBLIC,
+    # OGC: public collections, and the staff's ``observations`` (extent, items) per caller
+    ("GET", "/ogc/collections"): Rule(budget_ms=5_000, locations=True),
+    ("GET", "/ogc/collections/{cid}"): Rule(locations=True),
+    ("GET", "/ogc/collections/{cid}/items"): Rule(budget_ms=5_000, locations=True),
+    ("GET", "/ogc/collections/{cid}/items/{fid}"): Rule(locations=True),
     # --- accounts and sessions ---
     ("POST", "/api/users"): roles(A, audit="user_create"),
     ("GET", "/api/users"): roles(A),
@@ -113,7 +127,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/connexion"): Rule(limit="login"),
     ("POST", "/deconnexion"): PUBLIC,
     # --- privacy (GDPR) ---
-    ("GET", "/api/me/export"): roles(P, audit="gdpr_export"),
+    ("GET", "/api/me/export"): roles(P, audit="gdpr_export", locations=True),
     ("DELETE", "/api/me"): roles(P, audit="gdpr_delete"),
     ("GET", "/confidentialite"): PUBLIC,
     # --- surveys: walks ---
@@ -125,12 +139,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/walks/{walk_id}/participants"): roles(F, A, scoped=True, audit="read_pseudonyms"),
     ("GET", "/api/walks/{walk_id}/comparison"): staff(scoped=True),
     # --- surveys: observations ---
-    ("POST", "/api/observations"): roles(P, F, PL, A, scoped=True),
+    ("POST", "/api/observations"): roles(P, F, PL, A, scoped=True, locations=True),
     ("POST", "/api/observations/batch"): roles(P, F, PL, A, scoped=True),
     ("POST", "/api/observations/sync-status"): anyone_with_token(),
-    ("GET", "/api/observations"): anyone_with_token(audit="read_locations"),
-    ("GET", "/api/observations/{obs_id}"): anyone_with_token(audit="read_observation"),
-    ("POST", "/api/observations/{obs_id}/transitions"): roles(F, PL, M, A, scoped=True),
+    ("GET", "/api/observations"): anyone_with_token(audit="read_locations", locations=True),
+    ("GET", "/api/observations/{obs_id}"): anyone_with_token(
+        audit="read_observation", locations=True
+    ),
+    ("POST", "/api/observations/{obs_id}/transitions"): roles(
+        F, PL, M, A, scoped=True, locations=True
+    ),
     ("POST", "/api/observations/{obs_id}/photos"): roles(P, F, PL, A, scoped=True),
     ("GET", "/api/observations/{obs_id}/photos/{photo_id}"): anyone_with_token(audit="read_photo"),
     # --- surveys: follow-up and action plan ---
@@ -167,8 +185,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/marche"): PUBLIC,
     ("GET", "/marche/sw.js"): PUBLIC,
     ("GET", "/api/grid"): PUBLIC,
-    ("GET", "/api/me/observations"): anyone_with_token(),
-    ("PATCH", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
+    ("GET", "/api/me/observations"): anyone_with_token(locations=True),
+    ("PATCH", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True, locations=True),
     ("DELETE", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
     # --- support-actor directory (issue #4): public reads, editors write ---
     ("GET", "/api/actors"): PUBLIC_HEAVY,
@@ -216,19 +234,21 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/cartes/publique"): PUBLIC_HEAVY,
     ("GET", "/cartes/acteurs"): PUBLIC_HEAVY,
     ("GET", "/cartes/expositions"): PUBLIC_HEAVY,
-    ("GET", "/cartes/securite"): anyone_with_token(audit="read_locations"),
-    ("GET", "/cartes/marches/{walk_id}"): anyone_with_token(audit="read_locations"),
+    ("GET", "/cartes/securite"): anyone_with_token(audit="read_locations", locations=True),
+    ("GET", "/cartes/marches/{walk_id}"): anyone_with_token(audit="read_locations", locations=True),
     # --- planners: dashboards, hotspots, reports, exports (issue #9) ---
     ("GET", "/api/qpv/{code}/dashboard"): PUBLIC_HEAVY,
     ("GET", "/api/dashboards/compare"): PUBLIC_HEAVY,
     ("GET", "/api/dashboards/overview"): PUBLIC_HEAVY,
-    ("GET", "/api/hotspots"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
-    ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export"),
+    ("GET", "/api/hotspots"): roles(PL, M, A, scoped=True, audit="read_hotspots", locations=True),
+    ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export", locations=True),
     ("GET", "/quartiers"): PUBLIC_HEAVY,
     ("GET", "/quartiers/comparer"): PUBLIC_HEAVY,
-    ("GET", "/quartiers/zones-sensibles"): roles(PL, M, A, scoped=True, audit="read_hotspots"),
+    ("GET", "/quartiers/zones-sensibles"): roles(
+        PL, M, A, scoped=True, audit="read_hotspots", locations=True
+    ),
     ("GET", "/quartiers/{code}"): PUBLIC_HEAVY,
-    ("GET", "/marches/{walk_id}/rapport"): anyone_with_token(audit="read_report"),
+    ("GET", "/marches/{walk_id}/rapport"): anyone_with_token(audit="read_report", locations=True),
     ("GET", "/marches/{walk_id}/invitation"): roles(F, A, scoped=True),
     ("GET", "/marches"): staff(),
 }
@@ -244,6 +264,11 @@ def rule_for(method: str, template: str | None) -> Rule | None:
         return None
     verb = "GET" if method == "HEAD" else method
     return RULES.get((verb, template))
+
+
+def location_routes() -> set[tuple[str, str]]:
+    """The routes declared to answer with observations' places (``locations=True``)."""
+    return {key for key, rule in RULES.items() if rule.locations}
 
 
 def budgets() -> list[int]:
