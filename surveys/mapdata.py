@@ -125,7 +125,8 @@ class SafetyData:
     open_issues: int
     closed_issues: int
     issue_rows: list[IssueMark]
-    """The most recent issues, exact, for the table (open first)."""
+    """The most recent issues, one by one, for the table (open first), placed as the viewer may
+    see them."""
     walks: list[WalkLine]
     stats: list[StatRow]
     extent: Bounds | None
