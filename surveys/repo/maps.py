@@ -26,9 +26,7 @@ _SNAPSHOT = f"""
 CREATE TEMP TABLE map_obs ON COMMIT DROP AS
 SELECT * FROM (
 SELECT c.id, w.time_slot, c.theme, c.rating, c.feeling, c.observed_at, c.qpv_codes,
-       ST_X(p.l93) AS x, ST_Y(p.l93) AS y,
-       ST_X(CASE WHEN {located.exact()} THEN c.geom ELSE ST_Transform(p.l93, 4326) END) AS lon,
-       ST_Y(CASE WHEN {located.exact()} THEN c.geom ELSE ST_Transform(p.l93, 4326) END) AS lat,
+       ST_X(p.l93) AS x, ST_Y(p.l93) AS y, ST_X(q.wgs) AS lon, ST_Y(q.wgs) AS lat,
        {located.text()} AS shown_text,
        (c.theme IS NOT NULL AND c.walk_id IS NOT NULL
         AND (%(theme)s::text IS NULL OR c.theme = %(theme)s)
@@ -39,6 +37,9 @@ SELECT c.id, w.time_slot, c.theme, c.rating, c.feeling, c.observed_at, c.qpv_cod
 FROM observation_geo c
 LEFT JOIN walks w ON w.id = c.walk_id
 CROSS JOIN LATERAL (SELECT {located.point_l93("c", "c.geom_l93")} AS l93) p
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN {located.exact()} THEN c.geom ELSE ST_Transform(p.l93, 4326) END AS wgs
+) q
 WHERE {{scope}} AND NOT c.deleted AND NOT (c.moderation = ANY(%(hidden)s)) AND c.demo = %(demo)s
   AND (%(start)s::date IS NULL
        OR c.observed_at >= (%(start)s::date)::timestamp AT TIME ZONE 'Europe/Paris')
