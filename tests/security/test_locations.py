@@ -197,7 +197,6 @@ class Probe:
     """
 
     calls: Callable[[Seeds, str], list[Call]]
-    method: str = "GET"
     admin_sees: str | None = None
     coarse: frozenset[str] = frozenset()
     ids: bool = False
@@ -238,10 +237,10 @@ PROBES: dict[tuple[str, str], Probe] = {
         coarse=MODERATED | {"participant_a"},
     ),
     ("POST", "/api/observations"): Probe(
-        _replay, "POST", admin_sees="S", coarse=frozenset({"participant_a"})
+        _replay, admin_sees="S", coarse=frozenset({"participant_a"})
     ),
-    ("POST", "/api/observations/{obs_id}/transitions"): Probe(_transition, "POST", admin_sees="T"),
-    ("PATCH", "/api/observations/{obs_id}"): Probe(_correct, "PATCH"),
+    ("POST", "/api/observations/{obs_id}/transitions"): Probe(_transition, admin_sees="T"),
+    ("PATCH", "/api/observations/{obs_id}"): Probe(_correct),
     ("GET", "/api/me/observations"): Probe(get("/api/me/observations")),
     ("GET", "/api/me/export"): Probe(get("/api/me/export")),
     ("GET", "/cartes/securite"): Probe(get("/cartes/securite"), admin_sees="S", coarse=MODERATED),
