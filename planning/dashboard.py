@@ -146,6 +146,8 @@ def _read(
     followup = states.followup()
     walk_machine = states.walk()
     visible = moderation.states_in("visible")
+    # Public audiences count only what moderation published, once the public delay has passed:
+    # a pending report must not show in any public figure, not even as a suppressed cell.
     shown = list(visible + moderation.states_in("pending") if staff else visible)
     delay = 0 if staff else config.public_delay_days
     return {
@@ -154,12 +156,13 @@ def _read(
             conn,
             codes,
             list(followup.states_in("untracked")),
-            list(moderation.states_in("hidden")),
+            shown,
+            delay,
             sections.RESOLVED,
             demo,
         ),
-        "actions": repo.actions(conn, codes, sections.DONE, demo),
-        "walks": repo.walks(conn, codes, start, demo),
+        "actions": repo.actions(conn, codes, sections.DONE, shown, delay, demo),
+        "walks": repo.walks(conn, codes, start, walk_machine.initial, not staff, demo),
         "night_stops": repo.night_stops_not_rewalked(
             conn, codes, list(NIGHT_SLOTS), walk_machine.initial, REWALK_DISTANCE_M, demo
         ),

@@ -162,6 +162,9 @@ def _issue_year(
                 "closed": shown[(c, "closed")],
             }
             for c in categories
+            # a category none of whose counts may be published is not named at all: listing
+            # it with hidden cells would say "at least one report of this kind"
+            if shown[(c, "open")] is not None or shown[(c, "closed")] is not None
         ],
         "resolved": total(len(resolved), k),
         "median_days_to_resolve": (
@@ -226,10 +229,12 @@ def actions(rows: list[dict[str, Any]], year: int, staff: bool) -> dict[str, Any
 
 
 def walks(rows: list[dict[str, Any]], year: int, staff: bool) -> dict[str, Any]:
-    """Walks of the year and of the previous one; the last walk ever."""
+    """Walks that took place in the year and in the previous one, and the last one ever
+    (walks still planned count nowhere; staff see them in the list)."""
     machine = states.walk()
-    count = Counter(r["walk_date"].year for r in rows)
-    last = max((r["walk_date"] for r in rows), default=None)
+    held = [r for r in rows if r["took_place"]]
+    count = Counter(r["walk_date"].year for r in held)
+    last = max((r["walk_date"] for r in held), default=None)
     out: dict[str, Any] = {
         "current": count.get(year, 0),
         "previous": count.get(year - 1, 0),

@@ -98,13 +98,16 @@ def issues(
     conn: psycopg.Connection[Any],
     codes: list[str],
     untracked: list[str],
-    hidden: list[str],
+    moderation: list[str],
+    delay_days: int,
     resolved: str,
     demo: bool,
 ) -> list[dict[str, Any]]:
-    """Follow-up issues (GUSP reports, walk observations opened as issues) of each QPV: one row
-    per issue with when it was opened (the ``ouvrir`` transition, else the observation time)
-    and, when resolved, when it was resolved (the last transition into ``resolved``)."""
+    """Follow-up issues (GUSP reports, walk observations opened as issues) of each QPV whose
+    observation is in one of the ``moderation`` states and was made at least ``delay_days``
+    ago: one row per issue with when it was opened (the ``ouvrir`` transition, else the
+    observation time) and, when resolved, when it was resolved (the last transition into
+    ``resolved``)."""
     return _rows(
         conn,
         """
@@ -121,14 +124,16 @@ def issues(
             FROM observation_current c
             JOIN unnest(%(codes)s::text[]) AS q(code) ON q.code = ANY(c.qpv_codes)
             WHERE NOT c.deleted AND c.demo = %(demo)s
-              AND c.followup <> ALL(%(untracked)s) AND c.moderation <> ALL(%(hidden)s)
+              AND c.followup <> ALL(%(untracked)s) AND c.moderation = ANY(%(moderation)s)
+              AND c.observed_at <= now() - make_interval(days => %(delay)s)
         )
         SELECT * FROM i ORDER BY code, opened_at, id
         """,
         {
             "codes": codes,
             "untracked": untracked,
-            "hidden": hidden,
+            "moderation": moderation,
+            "delay": delay_days,
             "resolved": resolved,
             "demo": demo,
         },
@@ -136,9 +141,15 @@ def issues(
 
 
 def actions(
-    conn: psycopg.Connection[Any], codes: list[str], done_state: str, demo: bool
+    conn: psycopg.Connection[Any],
+    codes: list[str],
+    done_state: str,
+    moderation: list[str],
+    delay_days: int,
+    demo: bool,
 ) -> list[dict[str, Any]]:
-    """Actions of the plan answering observations of each QPV, with when they were done."""
+    """Actions of the plan answering observations of each QPV (observations in one of the
+    ``moderation`` states, made at least ``delay_days`` ago), with when they were done."""
     return _rows(
         conn,
         """
@@ -150,29 +161,53 @@ def actions(
         JOIN action_observations ao ON ao.action_id = a.id
         JOIN observation_current c ON c.id = ao.observation_id
         JOIN unnest(%(codes)s::text[]) AS q(code) ON q.code = ANY(c.qpv_codes)
-        WHERE a.demo = %(demo)s
+        WHERE a.demo = %(demo)s AND c.moderation = ANY(%(moderation)s)
+          AND c.observed_at <= now() - make_interval(days => %(delay)s)
         ORDER BY q.code, a.id
         """,
-        {"codes": codes, "done": done_state, "demo": demo},
+        {
+            "codes": codes,
+            "done": done_state,
+            "moderation": moderation,
+            "delay": delay_days,
+            "demo": demo,
+        },
     )
 
 
 def walks(
-    conn: psycopg.Connection[Any], codes: list[str], since: datetime, demo: bool
+    conn: psycopg.Connection[Any],
+    codes: list[str],
+    since: datetime,
+    planned: str,
+    took_place_only: bool,
+    demo: bool,
 ) -> list[dict[str, Any]]:
-    """Walks of each QPV since ``since`` (date), and the date of the last walk ever."""
+    """Walks of each QPV, each with ``took_place``: no longer in the ``planned`` state and
+    dated today (Europe/Paris) or earlier. With ``took_place_only`` (public audiences) the
+    walks still planned are not read at all: their date and place are nobody's business."""
     return _rows(
         conn,
         """
-        SELECT q.code, w.id, w.title, w.walk_date, w.time_slot, w.status, w.paired_walk_id,
-               w.walk_date >= %(since)s::date AS recent,
-               max(w.walk_date) OVER (PARTITION BY q.code) AS last_walk
-        FROM walks w
-        JOIN unnest(%(codes)s::text[]) AS q(code) ON q.code = ANY(w.qpv_codes)
-        WHERE w.demo = %(demo)s
-        ORDER BY q.code, w.walk_date, w.id
+        SELECT * FROM (
+            SELECT q.code, w.id, w.title, w.walk_date, w.time_slot, w.status, w.paired_walk_id,
+                   w.walk_date >= %(since)s::date AS recent,
+                   (w.status <> %(planned)s
+                    AND w.walk_date <= (now() AT TIME ZONE 'Europe/Paris')::date) AS took_place
+            FROM walks w
+            JOIN unnest(%(codes)s::text[]) AS q(code) ON q.code = ANY(w.qpv_codes)
+            WHERE w.demo = %(demo)s
+        ) x
+        WHERE took_place OR NOT %(took_place_only)s
+        ORDER BY code, walk_date, id
         """,
-        {"codes": codes, "since": since.date(), "demo": demo},
+        {
+            "codes": codes,
+            "since": since.date(),
+            "planned": planned,
+            "took_place_only": took_place_only,
+            "demo": demo,
+        },
     )
 
 
