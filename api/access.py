@@ -153,8 +153,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/observations/{obs_id}/photos/{photo_id}"): anyone_with_token(audit="read_photo"),
     # --- surveys: follow-up and action plan ---
     ("GET", "/api/routing-rules"): staff(),
-    ("PUT", "/api/routing-rules"): roles(PL, A),
-    ("DELETE", "/api/routing-rules/{rule_id}"): roles(PL, A),
+    ("PUT", "/api/routing-rules"): roles(PL, A, scoped=True),
+    ("DELETE", "/api/routing-rules/{rule_id}"): roles(PL, A, scoped=True),
     ("POST", "/api/actions"): roles(PL, A, scoped=True),
     ("GET", "/api/actions"): staff(scoped=True),
     ("GET", "/api/actions/open"): staff(scoped=True),

@@ -287,6 +287,33 @@ def check_plan(principal: Principal) -> None:
         raise Forbidden("action réservée aux rôles : planner, admin")
 
 
+def can_see_rule(principal: Principal, qpv_code: str | None) -> bool:
+    """Routing rules valid everywhere are read by all staff; a rule of one QPV by staff who
+    see everything and by planners whose territory holds that QPV."""
+    territory = _territory(principal)
+    return territory is None or qpv_code is None or qpv_code in territory
+
+
+def check_write_rule(principal: Principal, qpv_code: str | None) -> None:
+    """Create, replace or delete the routing rule of ``qpv_code`` (None: valid everywhere).
+
+    Admins and planners without a territory write every rule; a planner with a territory
+    writes only the rules of their own QPV (:class:`NotFound` for another QPV's rule, which
+    they cannot see; :class:`Forbidden` for the rules valid everywhere).
+    """
+    check_plan(principal)
+    territory = _territory(principal)
+    if territory is None:
+        return
+    if qpv_code is None:
+        raise Forbidden(
+            "les règles valables partout sont réservées à l'administration et aux comptes "
+            "sans territoire"
+        )
+    if qpv_code not in territory:
+        raise NotFound(f"règle d'orientation hors du territoire de ce compte : {qpv_code}")
+
+
 def check_read_plan(principal: Principal) -> None:
     """The action plan and routing rules are read by staff only."""
     if not principal.is_staff:

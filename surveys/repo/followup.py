@@ -111,6 +111,12 @@ def upsert_rule(
     return int(row[0]), bool(row[1])
 
 
+def rule_qpv(conn: psycopg.Connection[Any], rule_id: int) -> tuple[bool, str | None]:
+    """(exists, QPV code or None when valid everywhere) of a routing rule."""
+    row = conn.execute("SELECT qpv_code FROM routing_rules WHERE id = %s", (rule_id,)).fetchone()
+    return (row is not None, row[0] if row else None)
+
+
 def delete_rule(conn: psycopg.Connection[Any], rule_id: int) -> bool:
     """Delete a rule; False when it did not exist."""
     return conn.execute("DELETE FROM routing_rules WHERE id = %s", (rule_id,)).rowcount == 1

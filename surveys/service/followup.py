@@ -89,9 +89,10 @@ def _responsible_body(
 
 
 def list_rules(conn: psycopg.Connection[Any], principal: Principal) -> list[dict[str, Any]]:
-    """Routing rules (staff)."""
+    """Routing rules (staff; a planner with a territory: the rules valid everywhere and those
+    of their QPV)."""
     policy.check_read_plan(principal)
-    return repo.list_rules(conn)
+    return [r for r in repo.list_rules(conn) if policy.can_see_rule(principal, r["qpv_code"])]
 
 
 def set_rule(
@@ -103,7 +104,7 @@ def set_rule(
     note: str | None = None,
 ) -> tuple[bool, dict[str, Any]]:
     """Create or override the routing rule of ``category`` (in ``qpv_code`` when given)."""
-    policy.check_plan(principal)
+    policy.check_write_rule(principal, qpv_code)
     grid().check_category(category)
     if qpv_code is not None and walks_repo.unknown_qpv_codes(conn, (qpv_code,)):
         raise Invalid(f"code QPV inconnu : {qpv_code}")
@@ -115,8 +116,11 @@ def set_rule(
 
 
 def delete_rule(conn: psycopg.Connection[Any], principal: Principal, rule_id: int) -> None:
-    """Delete a routing rule (planners, admins)."""
+    """Delete a routing rule (planners within their territory, admins)."""
     policy.check_plan(principal)
     with conn.transaction():
-        if not repo.delete_rule(conn, rule_id):
+        exists, qpv_code = repo.rule_qpv(conn, rule_id)
+        if not exists or not policy.can_see_rule(principal, qpv_code):
             raise NotFound(f"règle d'orientation inconnue : {rule_id}")
+        policy.check_write_rule(principal, qpv_code)
+        repo.delete_rule(conn, rule_id)

@@ -243,10 +243,13 @@ CASES: dict[tuple[str, str], Case] = {
         body(
             "/api/routing-rules",
             lambda w, _: {"category": "proprete", "qpv_code": MALAKOFF, "body": "Régie"},
-        )
+        ),
+        out=frozenset({"planner_out"}),  # another QPV's rule: not theirs to see
     ),
     ("DELETE", "/api/routing-rules/{rule_id}"): Case(
-        lambda w, _: (f"/api/routing-rules/{w.new_rule()}", {}), 204
+        lambda w, _: (f"/api/routing-rules/{w.new_rule()}", {}),
+        204,
+        out=frozenset({"planner_out"}),
     ),
     ("POST", "/api/actions"): Case(
         body(
