@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import STAFF_ROLES, Principal, Role
+from selfcheck.service import SESSION_OPENERS
 
 
 @dataclass(frozen=True)
@@ -215,10 +216,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/selfcheck/testimonies"): PUBLIC_FORM,
     ("GET", "/api/selfcheck/stats"): PUBLIC,
     ("GET", "/api/selfcheck/stats/staff"): staff(),
-    ("POST", "/api/selfcheck/sessions"): roles(F, PL, A),
-    ("GET", "/api/selfcheck/sessions"): roles(F, PL, A),
-    ("GET", "/api/selfcheck/sessions/{code}"): roles(F, PL, A, scoped=True),
-    ("POST", "/api/selfcheck/sessions/{code}/close"): roles(F, PL, A, scoped=True),
+    ("POST", "/api/selfcheck/sessions"): roles(*SESSION_OPENERS),
+    ("GET", "/api/selfcheck/sessions"): roles(*SESSION_OPENERS),
+    ("GET", "/api/selfcheck/sessions/{code}"): roles(*SESSION_OPENERS, scoped=True),
+    ("POST", "/api/selfcheck/sessions/{code}/close"): roles(*SESSION_OPENERS, scoped=True),
     ("GET", "/discrimination"): PUBLIC,
     ("POST", "/discrimination"): PUBLIC_FORM,
     ("POST", "/discrimination/temoignage"): PUBLIC_FORM,

@@ -25,6 +25,10 @@ from selfcheck.rules import Outcome, Ruleset
 MANAGERS = (Role.PLANNER, Role.ADMIN)
 """Roles that see every session (a facilitator sees the sessions they created)."""
 
+SESSION_OPENERS = (Role.FACILITATOR, Role.PLANNER, Role.ADMIN)
+"""Roles that open and run group sessions — the one set the API, the HTML form and the access
+table all use (a moderator's work is moderation, not workshops)."""
+
 
 @dataclass
 class CheckResult:
@@ -180,8 +184,11 @@ def create_session(
     conn: psycopg.Connection[Any], config: Config, principal: Principal, label: str | None
 ) -> dict[str, Any]:
     """A new session with its code and the secret key of its results page (shown once)."""
-    if not principal.is_staff or principal.user_id is None:
-        raise Forbidden("seule une personne de l'équipe peut ouvrir une séance de groupe")
+    if not principal.has_role(*SESSION_OPENERS) or principal.user_id is None:
+        raise Forbidden(
+            "ouvrir une séance de groupe est réservé aux rôles : "
+            + ", ".join(r.value for r in SESSION_OPENERS)
+        )
     key = codes.new_key()
     until = hours.paris_now() + timedelta(hours=config.session_hours)
     for _attempt in range(5):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
-from accounts.models import Principal, Role
+from accounts.models import Principal
 from actors import finder, helplines, present, vocab
 from api.deps import ConnDep, MaybePrincipal, SettingsDep, StaffPrincipal, require
 from api.routing import StrictJSONRoute
@@ -35,7 +35,7 @@ async def selfcheck_config(settings: SettingsDep) -> Config:
 
 
 ConfigDep = Annotated[Config, Depends(selfcheck_config)]
-Facilitator = Annotated[Principal, require(Role.FACILITATOR, Role.PLANNER, Role.ADMIN)]
+Facilitator = Annotated[Principal, require(*service.SESSION_OPENERS)]
 
 
 def throttles(request: Request) -> dict[str, Throttle]:

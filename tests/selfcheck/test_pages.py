@@ -150,3 +150,20 @@ def test_facilitator_page_creates_a_session_and_the_private_results_link(
     )
     no_key = sc_client.get(link.split("?")[0])
     assert no_key.status_code == 404
+
+
+def test_the_form_and_the_api_let_the_same_roles_open_a_session(sc_client: TestClient) -> None:
+    """One role set: a moderator is refused by the HTML form exactly as by the API."""
+    for role in ("facilitator", "planner", "moderator"):
+        headers = staff(sc_client, role, f"{role[:4]}.sc")
+        api = sc_client.post("/api/selfcheck/sessions", json={"label": "3e B"}, headers=headers)
+        form = sc_client.post(
+            "/discrimination/animer",
+            data={"jeton": headers["Authorization"].split()[1], "nom": "3e B"},
+        )
+        if role == "moderator":
+            assert api.status_code == 403, api.text
+            assert form.status_code == 403 and "réservé aux rôles" in html.unescape(form.text)
+        else:
+            assert api.status_code == 201, api.text
+            assert form.status_code == 201, form.text
