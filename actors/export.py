@@ -7,13 +7,12 @@ place for (grounds, domains, status…) go into ``cartegalite_*`` keys of the se
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from actors import vocab
 from actors.models import Actor
+from geo.csvout import csv_text
 
 EXTENSIONS = (
     "actor_type",
@@ -153,12 +152,9 @@ def datainclusion_csv(actors: Iterable[Actor], entity: str = "structures") -> st
         columns = list(SERVICE_FIELDS)
     else:
         raise ValueError(f"entité inconnue : {entity}")
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buffer.getvalue()
+    return csv_text(
+        columns, ([_cell(row.get(c)) for c in columns] for row in rows), lineterminator="\r\n"
+    )
 
 
 def _cell(value: Any) -> Any:

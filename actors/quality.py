@@ -7,14 +7,13 @@ Pure functions over :class:`~actors.models.Actor`; the weights are data below.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from actors.models import Actor, Status
+from geo.csvout import csv_text
 
 WEIGHTS = {
     "adresse": 20,
@@ -155,12 +154,8 @@ CAMPAIGN_COLUMNS = (
 
 def campaign_csv(items: list[dict[str, Any]]) -> str:
     """The campaign as CSV (``;``-separated for spreadsheets set to French)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=list(CAMPAIGN_COLUMNS), delimiter=";", extrasaction="ignore"
+    rows = (
+        [{**item, "missing": " ; ".join(item["missing"])}.get(k) for k in CAMPAIGN_COLUMNS]
+        for item in items
     )
-    writer.writeheader()
-    for item in items:
-        row = {**item, "missing": " ; ".join(item["missing"])}
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in CAMPAIGN_COLUMNS})
-    return buffer.getvalue()
+    return csv_text(CAMPAIGN_COLUMNS, rows, delimiter=";")

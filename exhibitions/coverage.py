@@ -3,8 +3,6 @@ no SQL here), and its flat table (one line per school and QPV) for the page and 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -23,6 +21,7 @@ from exhibitions.models import (
     Showing,
     priority_label,
 )
+from geo.csvout import csv_text
 
 WINDOW_YEARS = 3
 """The selected school year and the two before it."""
@@ -205,17 +204,6 @@ def table_rows(coverage: Coverage) -> list[tuple[Any, ...]]:
     return sorted(lines, key=lambda r: (r[0] == "", r[0], r[4], r[3]))
 
 
-def _cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(coverage: Coverage) -> str:
     """The coverage table as CSV (UTF-8 text, ``,`` separated, one header line)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TABLE_HEADERS)
-    writer.writerows([_cell(c) for c in row] for row in table_rows(coverage))
-    return buffer.getvalue()
+    return csv_text(TABLE_HEADERS, table_rows(coverage))

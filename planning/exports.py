@@ -4,9 +4,8 @@ comma, header, ``lat``/``lon`` columns, plus the full geometry as WKT for QGIS) 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,44 +14,33 @@ import pyogrio
 import shapely
 from shapely.geometry import shape
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters a spreadsheet would run as a formula (CSV injection)."""
-
-
-def _safe_text(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
+from geo.csvout import csv_text
 
 
 def to_csv(fc: dict[str, Any], columns: Sequence[str]) -> str:
     """CSV text: ``id``, the ``columns`` properties, ``lon``, ``lat`` (a point on the feature:
     the point itself, or a point inside a polygon) and ``wkt`` (the whole geometry, CRS84)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", *columns, "lon", "lat", "wkt"])
+    rows = []
     for feature in fc["features"]:
         props = feature.get("properties") or {}
         geom = shape(feature["geometry"]) if feature.get("geometry") else None
         point = geom.representative_point() if geom is not None else None
-        writer.writerow(
+        rows.append(
             [
                 feature.get("id"),
                 *(_cell(props.get(c)) for c in columns),
-                f"{point.x:.6f}" if point is not None else "",
-                f"{point.y:.6f}" if point is not None else "",
+                Decimal(f"{point.x:.6f}") if point is not None else "",
+                Decimal(f"{point.y:.6f}") if point is not None else "",
                 shapely.to_wkt(geom, rounding_precision=6) if geom is not None else "",
             ]
         )
-    return out.getvalue()
+    return csv_text(["id", *columns, "lon", "lat", "wkt"], rows, lineterminator="\n")
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _safe_text(value)
+    return value
 
 
 def to_gpkg(
