@@ -33,6 +33,7 @@ def harden(app: FastAPI, settings: Settings) -> None:
         geolocation_paths=settings.geolocation_paths,
         cors_paths=settings.cors_paths,
         tile_url=settings.tile_url,
+        hsts_max_age=settings.hsts_max_age if settings.https_only else 0,
     )
 
 

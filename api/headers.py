@@ -60,6 +60,8 @@ class SecurityHeaders:
         Public paths readable cross-origin (GET/HEAD).
     tile_url : str, optional
         Tile template of the maps (its origin is allowed in ``img-src``).
+    hsts_max_age : int
+        ``Strict-Transport-Security`` max-age on every response; 0 sends none.
     """
 
     def __init__(
@@ -71,8 +73,12 @@ class SecurityHeaders:
         geolocation_paths: Sequence[str] = (),
         cors_paths: Sequence[str] = (),
         tile_url: str | None = None,
+        hsts_max_age: int = 0,
     ) -> None:
         self.app = app
+        self.hsts = (
+            f"max-age={hsts_max_age}; includeSubDomains".encode() if hsts_max_age > 0 else None
+        )
         self.frame_paths = [re.compile(p) for p in frame_paths]
         self.frame_ancestors = frame_ancestors
         self.device_paths = [re.compile(p) for p in device_paths]
@@ -128,6 +134,8 @@ class SecurityHeaders:
         ]
         if not framable:
             found.append((b"x-frame-options", b"SAMEORIGIN"))
+        if self.hsts is not None:
+            found.append((b"strict-transport-security", self.hsts))
         if self._cors(scope):
             found.append((b"access-control-allow-origin", b"*"))
             found.append((b"vary", b"Origin"))

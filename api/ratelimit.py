@@ -94,6 +94,19 @@ def client_ip(scope: Scope, trusted: Iterable[str] = ()) -> str:
     return str(peer)
 
 
+def request_scheme(scope: Scope, trusted: Iterable[str] = ()) -> str:
+    """The scheme the client used: ``X-Forwarded-Proto`` when the peer is a trusted proxy
+    (a TLS terminator in front of the service), the connection's own scheme otherwise."""
+    peer = (scope.get("client") or ("unknown", 0))[0]
+    if peer in set(trusted):
+        for name, value in scope.get("headers", []):
+            if name == b"x-forwarded-proto":
+                proto = value.decode("latin-1").split(",")[0].strip().lower()
+                if proto in ("http", "https"):
+                    return proto
+    return str(scope.get("scheme", "http"))
+
+
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)

@@ -93,7 +93,13 @@ class Settings:
     rate_limits: tuple[tuple[str, int, int], ...] = DEFAULT_RATE_LIMITS
     """(bucket, burst, refill per minute); in-process token buckets, per worker process."""
     trusted_proxies: tuple[str, ...] = ()
-    """Peers whose X-Forwarded-For is believed (the client IP is then the last untrusted hop)."""
+    """Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (the client IP is then the
+    last untrusted hop; the scheme the one the proxy received)."""
+    secure_cookies: bool | None = None
+    """Session cookie marked ``Secure`` (sent over HTTPS only) and HSTS on every response; None:
+    on outside development and tests (``CARTEGALITE_SECURE_COOKIES``)."""
+    hsts_max_age: int = 31_536_000
+    """``Strict-Transport-Security`` max-age (seconds) when secure cookies are on; 0 sends none."""
     frame_paths: tuple[str, ...] = (r"^/widget(/|$)", r"^/aide/widget$")
     """Paths (regex) partner sites may frame (the actors widget); framing is denied elsewhere."""
     frame_ancestors: str = "*"
@@ -143,6 +149,13 @@ class Settings:
     public_cache_s: int = 60
     """Seconds a computed public aggregate (``GET /api/public/observations``) is served again
     before being recomputed (per worker; 0: never cached)."""
+
+    @property
+    def https_only(self) -> bool:
+        """True when the service is reached over HTTPS only: ``Secure`` cookies and HSTS."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return self.env not in ("development", "test")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -306,6 +319,12 @@ def _hardening_from_env(env: Mapping[str, str]) -> dict[str, object]:
         "rate_limit_enabled": _bool(env, "CARTEGALITE_RATE_LIMIT", base.rate_limit_enabled),
         "rate_limits": _rate_limits(env.get("CARTEGALITE_RATE_LIMITS")),
         "trusted_proxies": _list(env, "CARTEGALITE_TRUSTED_PROXIES", ()),
+        "secure_cookies": (
+            _bool(env, "CARTEGALITE_SECURE_COOKIES", False)
+            if env.get("CARTEGALITE_SECURE_COOKIES")
+            else None
+        ),
+        "hsts_max_age": _int(env, "CARTEGALITE_HSTS_MAX_AGE", base.hsts_max_age, 0, 63_072_000),
         "frame_paths": _list(env, "CARTEGALITE_FRAME_PATHS", base.frame_paths),
         "frame_ancestors": env.get("CARTEGALITE_FRAME_ANCESTORS", base.frame_ancestors),
         "device_paths": _list(env, "CARTEGALITE_DEVICE_PATHS", base.device_paths),

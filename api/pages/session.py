@@ -19,6 +19,7 @@ from accounts import audit
 from accounts import service as accounts
 from api.deps import ConnDep, SettingsDep
 from api.gate import SESSION_COOKIE
+from api.ratelimit import request_scheme
 from api.routing import StrictJSONRoute
 from geo.errors import Unauthenticated
 
@@ -78,7 +79,8 @@ def login_submit(
         max_age=int(ttl.total_seconds()),
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=settings.https_only
+        or request_scheme(request.scope, settings.trusted_proxies) == "https",
         path="/",
     )
     return response

@@ -99,3 +99,41 @@ def test_planner_signs_in_with_a_browser(
     page.wait_for_function("() => typeof L !== 'undefined'")
     assert page.log.errors == []
     save_screenshot(page, "staff-login-safety-map")
+
+
+def _login_cookie(client: TestClient, admin_headers: dict[str, str], **headers: str) -> str:
+    if client.get("/api/users", headers=admin_headers).text.count('"urba.nantes"') == 0:
+        _planner(client, admin_headers)
+    ok = client.post(
+        "/connexion",
+        data={"login": "urba.nantes", "password": PASSWORD, "next": "/"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303, ok.text
+    return str(ok.headers["set-cookie"]).lower()
+
+
+def test_https_deployment_marks_the_cookie_secure_and_sends_hsts(
+    settings: Any, admin_headers: dict[str, str]
+) -> None:
+    from api.main import create_app
+
+    with TestClient(create_app(settings.with_(secure_cookies=True))) as client:
+        assert "secure" in _login_cookie(client, admin_headers).split("; ")
+        hsts = client.get("/health").headers["strict-transport-security"]
+        assert hsts.startswith("max-age=31536000")
+
+
+def test_forwarded_proto_is_believed_from_trusted_proxies_only(
+    settings: Any, admin_headers: dict[str, str]
+) -> None:
+    from api.main import create_app
+
+    https = {"X-Forwarded-Proto": "https"}
+    with TestClient(create_app(settings)) as client:  # tests: no proxy trusted, plain HTTP
+        assert "secure" not in _login_cookie(client, admin_headers, **https).split("; ")
+        assert "strict-transport-security" not in client.get("/health").headers
+    trusted = settings.with_(trusted_proxies=("testclient",))  # the test client's peer
+    with TestClient(create_app(trusted)) as client:
+        assert "secure" in _login_cookie(client, admin_headers, **https).split("; ")
