@@ -122,6 +122,15 @@ def _one(
             )
         )
         return
+    if record.get("import_issues"):
+        summary.flagged.append(
+            Rejected(
+                row.row,
+                record.get("source_id"),
+                _short(record.get("nom")),
+                tuple(record["import_issues"]),
+            )
+        )
     upsert(conn, record, options, summary, row.row)
 
 
@@ -132,7 +141,9 @@ def prepare(
     book: rules.RuleBook,
     ignored: set[str],
 ) -> dict[str, Any]:
-    """One raw row → a validated record ready to write (:class:`InvalidRecord` otherwise)."""
+    """One raw row → a validated record ready to write. A row is refused
+    (:class:`InvalidRecord`) only when it has no usable name, source or position; a malformed
+    field is left empty and named in the record's ``import_issues``."""
     fields = {k: v for k, v in data.items() if k in ACCEPTED}
     ignored.update(k for k in data if k not in ACCEPTED and not k.startswith("_"))
     reasons = [data["_error"]] if data.get("_error") else []
@@ -141,10 +152,11 @@ def prepare(
     )
     try:
         fields.update(_hours(fields, options.lenient_hours))
-    except Invalid as exc:
-        reasons.append(exc.message)
+    except Invalid as exc:  # left empty, named for the update campaign
+        fields.pop("horaires_accueil", None)
+        fields["import_issues"] = [f"horaires_accueil : {exc.message}"]
     try:
-        record = validate.record(fields)
+        record = validate.record(fields, lenient=True)
     except InvalidRecord as exc:
         raise InvalidRecord([*reasons, *exc.reasons]) from exc
     if reasons:

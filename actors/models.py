@@ -106,6 +106,7 @@ SOURCE_FIELDS = (
     "source_note",
     "date_maj",
     "source_id_derived",
+    "import_issues",
 )
 """Columns an import may write (status, visibility, closure and verification are staff's)."""
 
@@ -118,7 +119,10 @@ STAFF_FIELDS = (
     "last_verified_on",
 )
 
-EDITABLE_FIELDS = (*[f for f in SOURCE_FIELDS if f != "source_id_derived"], *STAFF_FIELDS)
+EDITABLE_FIELDS = (
+    *[f for f in SOURCE_FIELDS if f not in ("source_id_derived", "import_issues")],
+    *STAFF_FIELDS,
+)
 """Columns staff may change through the API (plus the position)."""
 
 
@@ -166,6 +170,8 @@ class Actor:
     visibility: str = Visibility.PUBLIC
     last_verified_on: date | None = None
     source_id_derived: bool = False
+    import_issues: list[str] = field(default_factory=list)
+    """Fields of the source row left empty because malformed (``champ : raison``)."""
     source_date: str | None = None
     source_file: str | None = None
     source_note: str | None = None
@@ -224,6 +230,8 @@ class ImportSummary:
     confirmed_duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    flagged: list[Rejected] = field(default_factory=list)
+    """Rows imported with malformed fields left empty (``reasons``: the fields and why)."""
     notes: list[str] = field(default_factory=list)
     import_id: int | None = None
 
@@ -241,6 +249,10 @@ class ImportSummary:
             "rejected": [
                 {"row": r.row, "source_id": r.source_id, "nom": r.nom, "reasons": list(r.reasons)}
                 for r in self.rejected
+            ],
+            "flagged": [
+                {"row": r.row, "source_id": r.source_id, "nom": r.nom, "reasons": list(r.reasons)}
+                for r in self.flagged
             ],
             "duplicates": [
                 {

@@ -99,14 +99,15 @@ def score(actor: Actor, today: date) -> Quality:
 def campaign(
     actors: Iterable[Actor], today: date, threshold: int = DEFAULT_THRESHOLD
 ) -> list[dict[str, Any]]:
-    """Actors to re-verify (not closed; stale or scored under ``threshold``), worst first,
-    with the fields to ask for and how to reach them."""
+    """Actors to re-verify (not closed; stale, scored under ``threshold`` or with fields left
+    empty at import because malformed), worst first, with the fields to ask for (malformed
+    ones first, with why) and how to reach them."""
     out = []
     for actor in actors:
         if actor.status == Status.CLOSED:
             continue
         quality = score(actor, today)
-        if not quality.stale and quality.score >= threshold:
+        if not quality.stale and quality.score >= threshold and not actor.import_issues:
             continue
         out.append(
             {
@@ -116,7 +117,10 @@ def campaign(
                 "code_insee": actor.code_insee,
                 "actor_type": actor.actor_type,
                 "score": quality.score,
-                "missing": list(quality.missing),
+                "missing": [
+                    *(f"{issue} (invalide dans la source)" for issue in actor.import_issues),
+                    *quality.missing,
+                ],
                 "reference_date": quality.reference.isoformat() if quality.reference else None,
                 "age_days": quality.age_days,
                 "last_verified_on": _iso(actor.last_verified_on),

@@ -90,6 +90,9 @@ def _bookkeeping(existing: Actor, changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "edited_fields": sorted({*existing.edited_fields, *fields}),
     }
+    left = [i for i in existing.import_issues if i.split(" ", 1)[0] not in fields]
+    if left != existing.import_issues:
+        out["import_issues"] = left  # staff entered a valid value for a malformed field
     derived = [f for f in existing.derived_fields if f not in fields]
     if derived != existing.derived_fields:
         out["derived_fields"] = derived

@@ -232,20 +232,34 @@ def _enum(name: str, value: Any, kind: Any) -> str:
         raise Invalid(f"{name} inconnu : {value!r} (valeurs possibles : {allowed})") from exc
 
 
-def record(raw: Mapping[str, Any], require_name: bool = True) -> dict[str, Any]:
+ESSENTIAL = ("nom", "source", "source_id")
+"""Fields without which a row cannot become an actor (with its position)."""
+
+
+def record(
+    raw: Mapping[str, Any], require_name: bool = True, lenient: bool = False
+) -> dict[str, Any]:
     """Validate every field of ``raw`` (column names, plus ``lon``/``lat``).
 
     Returns the normalised record; raises :class:`InvalidRecord` listing every bad field.
+    With ``lenient`` (imports), a malformed field other than the name, the source and the
+    position is left out of the record and named in ``import_issues`` instead (« champ :
+    raison »), so one bad phone number does not cost the whole place.
     """
     reasons: list[str] = []
+    issues: list[str] = []
     out: dict[str, Any] = {}
     for field, value in raw.items():
-        if field in ("lon", "lat"):
+        if field in ("lon", "lat", "import_issues"):
             continue
         try:
             out[field] = _one(field, value)
         except Invalid as exc:
-            reasons.append(exc.message)
+            if lenient and field not in ESSENTIAL:
+                named = exc.message.startswith(field)
+                issues.append(exc.message if named else f"{field} : {exc.message}")
+            else:
+                reasons.append(exc.message)
     if "lon" in raw or "lat" in raw:
         try:
             out["lon"], out["lat"] = position(raw.get("lon"), raw.get("lat"))
@@ -256,6 +270,8 @@ def record(raw: Mapping[str, Any], require_name: bool = True) -> dict[str, Any]:
     reasons += _closure_reasons(out)
     if reasons:
         raise InvalidRecord(reasons)
+    if lenient:
+        out["import_issues"] = [*raw.get("import_issues", ()), *issues]
     return out
 
 

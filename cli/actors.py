@@ -100,6 +100,7 @@ def _print_summary(summary: ImportSummary) -> None:
         ("mises à jour", summary.updated),
         ("inchangées", summary.unchanged),
         ("refusées", len(summary.rejected)),
+        ("importées avec un champ invalide laissé vide", len(summary.flagged)),
         ("doublons probables (non créés)", len(summary.duplicates)),
         ("doublons déjà confirmés (ignorés)", summary.confirmed_duplicates),
         ("modifications de l'équipe conservées (champs)", summary.kept_edits),
@@ -110,6 +111,14 @@ def _print_summary(summary: ImportSummary) -> None:
         out.print(
             f"[yellow]ligne {rejected.row} refusée[/] ({rejected.nom or 'sans nom'}) : "
             + " ; ".join(rejected.reasons),
+            markup=True,
+            highlight=False,
+        )
+    for flagged in summary.flagged:
+        out.print(
+            f"[yellow]ligne {flagged.row} importée, à vérifier[/] ({flagged.nom}) : "
+            + " ; ".join(flagged.reasons)
+            + " — champ laissé vide, repris dans la campagne de mise à jour",
             markup=True,
             highlight=False,
         )

@@ -60,6 +60,7 @@ WRITABLE = (
     "last_verified_on",
     "commune_key",
     "search_text",
+    "import_issues",
 )
 """Columns written from a record (``lon``/``lat`` become ``geom``)."""
 

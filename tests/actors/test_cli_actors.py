@@ -22,13 +22,13 @@ def test_import_reports_and_reimport_changes_nothing(
         app, ["actors", "import", str(actors_file), "--rejects", str(rejects)], env=env
     )
     assert first.exit_code == 0, first.output
-    assert "ligne 57 refusée" in first.output and "horaires illisibles" in first.output
+    assert "ligne 57 importée, à vérifier" in first.output and "horaires illisibles" in first.output
     detail = json.loads(rejects.read_text())
-    assert detail["inserted"] == 99 and len(detail["rejected"]) == 2
+    assert detail["inserted"] == 101 and detail["rejected"] == [] and len(detail["flagged"]) == 2
     second = runner.invoke(app, ["actors", "import", str(actors_file)], env=env)
     assert second.exit_code == 0
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("SELECT count(*) FROM actor").fetchone() == (99,)
+        assert conn.execute("SELECT count(*) FROM actor").fetchone() == (101,)
         imports = conn.execute("SELECT count(*) FROM actor_import").fetchone()
     assert imports == (2,)
 
@@ -39,10 +39,10 @@ def test_export_campaign_and_missing_file(db_url: str, actors_file: Path, tmp_pa
     out = tmp_path / "export.json"
     exported = runner.invoke(app, ["actors", "export", str(out)], env=env)
     assert exported.exit_code == 0
-    assert len(json.loads(out.read_text())["structures"]) == 99
+    assert len(json.loads(out.read_text())["structures"]) == 101
     campaign_csv = tmp_path / "campagne.csv"
     campaign = runner.invoke(app, ["actors", "campaign", "--csv", str(campaign_csv)], env=env)
-    assert campaign.exit_code == 0 and "99 acteur(s) à revérifier" in campaign.output
-    assert len(campaign_csv.read_text().splitlines()) == 100
+    assert campaign.exit_code == 0 and "101 acteur(s) à revérifier" in campaign.output
+    assert len(campaign_csv.read_text().splitlines()) == 102
     missing = runner.invoke(app, ["actors", "import", str(tmp_path / "absent.csv")], env=env)
     assert missing.exit_code == 1 and "introuvable" in missing.output

@@ -16,6 +16,7 @@ from actors.models import ImportSummary
 from actors.repo import records, search
 from actors.repo.search import Filters, Viewer
 from geo.postgis import connect
+from tests.actors.helpers import ADMIN
 
 MALFORMED_HOURS = "626d482bcc2a0205c7beefa7"  # « Tu 12:30 » in the médiation numérique data
 MALFORMED_CONTACT = "62b02f028255a806e299e0bc"  # phone with 13 digits, a URL as e-mail
@@ -28,21 +29,33 @@ def count(conn: psycopg.Connection[Any], where: str = "true", *args: Any) -> int
     return int(row[0])
 
 
-def test_the_shared_actors_are_imported_and_bad_rows_reported_not_written(
+def test_the_shared_actors_are_all_imported_and_bad_fields_flagged_not_written(
     actors_import: ImportSummary, actors_conn: psycopg.Connection[Any], actors_file: Path
 ) -> None:
     s = actors_import
     features = json.loads(actors_file.read_text())["features"]
     assert s.read == len(features) == 101
-    assert s.inserted + len(s.rejected) + len(s.duplicates) == 101
-    assert {r.source_id for r in s.rejected} == {MALFORMED_HOURS, MALFORMED_CONTACT}
-    reasons = {r.source_id: " ".join(r.reasons) for r in s.rejected}
+    assert s.inserted == 101 and s.rejected == [] and s.duplicates == []
+    assert {r.source_id for r in s.flagged} == {MALFORMED_HOURS, MALFORMED_CONTACT}
+    reasons = {r.source_id: " ".join(r.reasons) for r in s.flagged}
     assert "horaires illisibles" in reasons[MALFORMED_HOURS]
     assert "telephone invalide" in reasons[MALFORMED_CONTACT]
     assert "courriel invalide" in reasons[MALFORMED_CONTACT]
-    assert s.duplicates == []  # distinct desks sharing a town hall are not merged
-    assert count(actors_conn) == s.inserted
-    assert count(actors_conn, "source_id = ANY(%s)", [MALFORMED_HOURS, MALFORMED_CONTACT]) == 0
+    assert s.as_dict()["flagged"][0]["reasons"]  # the report says so
+    assert count(actors_conn) == 101
+    # the place is there, the malformed fields are empty and named for the campaign
+    row = actors_conn.execute(
+        "SELECT nom, telephone, courriel, import_issues FROM actor WHERE source_id = %s",
+        (MALFORMED_CONTACT,),
+    ).fetchone()
+    assert row is not None and row[1] is None and row[2] is None
+    assert [i.split(" ", 1)[0] for i in row[3]] == ["telephone", "courriel"]
+    hours_row = actors_conn.execute(
+        "SELECT horaires_accueil, import_issues FROM actor WHERE source_id = %s", (MALFORMED_HOURS,)
+    ).fetchone()
+    assert hours_row is not None and hours_row[0] is None
+    assert hours_row[1][0].startswith("horaires_accueil")
+    assert count(actors_conn, "cardinality(import_issues) > 0") == 2
 
 
 def test_source_and_date_are_kept_and_phones_are_e164(actors_conn: psycopg.Connection[Any]) -> None:
@@ -82,7 +95,7 @@ def test_hours_are_converted_where_faithful_and_kept_as_text_otherwise(
         ).fetchall()
     )
     assert origins["converti"] == 33 + 4  # France services days; the delegates' office days
-    assert origins["osm_source"] == 37  # médiation numérique (one malformed row refused)
+    assert origins["osm_source"] == 38  # médiation numérique, the malformed hours row included
     assert count(actors_conn, "hours_origin = 'converti' AND hours_text IS NOT NULL") == 4
 
 
@@ -150,7 +163,9 @@ def test_dry_run_writes_nothing(actors_conn: psycopg.Connection[Any], tmp_path: 
     assert count(actors_conn, "nom = 'Nouveau lieu'") == 0
 
 
-def test_csv_rows_are_all_or_nothing(conn: psycopg.Connection[Any], tmp_path: Path) -> None:
+def test_a_row_is_refused_only_without_name_or_position(
+    conn: psycopg.Connection[Any], tmp_path: Path
+) -> None:
     path = tmp_path / "partenaires.csv"
     path.write_text(
         "nom;adresse;latitude;longitude;telephone;courriel;site_web;horaires_accueil;domains\n"
@@ -158,16 +173,22 @@ def test_csv_rows_are_all_or_nothing(conn: psycopg.Connection[Any], tmp_path: Pa
         "Mauvais tél;2 rue B;47,2200;-1,5600;0240;;;;\n"
         "Mauvais domaine;3 rue C;47,2300;-1,5700;;;;;cinema\n"
         "Mauvaise URL;4 rue D;47,2400;-1,5800;;;www.ex.fr;;\n"
-        "Inversé;5 rue E;-1,5900;47,2500;;;;;\n",
+        "Inversé;5 rue E;-1,5900;47,2500;;;;;\n"
+        ";6 rue F;47,2600;-1,5600;;;;;\n",
         encoding="utf-8",
     )
     summary = importer.import_file(conn, path, ImportOptions(source="partenaires 2026"))
-    assert summary.inserted == 1
-    assert [r.row for r in summary.rejected] == [3, 4, 5, 6]
-    assert "valeurs possibles" in summary.rejected[1].reasons[0]
-    assert "inversées" in summary.rejected[3].reasons[0]
-    assert count(conn) == 1
-    good = conn.execute("SELECT telephone, source_id_derived FROM actor").fetchone()
+    assert summary.inserted == 4
+    assert [r.row for r in summary.flagged] == [3, 4, 5]
+    assert "valeurs possibles" in summary.flagged[1].reasons[0]
+    assert [r.row for r in summary.rejected] == [6, 7]
+    assert "inversées" in summary.rejected[0].reasons[0]
+    assert "nom : obligatoire" in summary.rejected[1].reasons
+    assert count(conn) == 4
+    assert count(conn, "nom = 'Mauvais tél' AND telephone IS NULL") == 1
+    good = conn.execute(
+        "SELECT telephone, source_id_derived FROM actor WHERE nom = 'Bon lieu'"
+    ).fetchone()
     assert good == ("+33240419596", True)
 
 
@@ -206,4 +227,17 @@ def test_import_if_empty_only_fills_an_empty_directory(
     assert importer.import_if_empty(actors_conn, actors_file) is None
     assert importer.import_if_empty(conn, None) is None
     summary = importer.import_if_empty(conn, actors_file)
-    assert summary is not None and summary.inserted == count(conn) == 99
+    assert summary is not None and summary.inserted == count(conn) == 101
+
+
+def test_the_campaign_asks_for_the_fields_left_empty_at_import(
+    actors_client: Any, actors_import: ImportSummary
+) -> None:
+    body = actors_client.get("/api/actors/campaign", headers=ADMIN)
+    assert body.status_code == 200, body.text
+    items = {i["id"]: i for i in body.json()["actors"]}
+    flagged = [
+        i for i in items.values() if any("invalide dans la source" in m for m in i["missing"])
+    ]
+    assert len(flagged) == 2
+    assert any(m.startswith("telephone invalide") for i in flagged for m in i["missing"])

@@ -44,7 +44,7 @@ def test_text_search_ignores_accents_and_case(actors_client: TestClient) -> None
     assert {f["id"] for f in plain["features"]} == {f["id"] for f in accented["features"]}
     nothing = actors_client.get("/api/actors?q=%27%3B%20DROP%20TABLE%20actor%3B%20--").json()
     assert nothing["numberMatched"] == 0
-    assert actors_client.get("/api/actors?limit=1").json()["numberMatched"] == 99
+    assert actors_client.get("/api/actors?limit=1").json()["numberMatched"] == 101
 
 
 def test_pagination(actors_client: TestClient) -> None:
@@ -77,7 +77,7 @@ def test_vocabularies_are_served_with_labels(actors_client: TestClient) -> None:
 
 def test_exports(actors_client: TestClient, actors_file: Path) -> None:
     di = actors_client.get("/api/actors/export?format=datainclusion-json").json()
-    assert len(di["structures"]) == len(di["services"]) == 99
+    assert len(di["structures"]) == len(di["services"]) == 101
     structure = next(s for s in di["structures"] if s["id"] == "257")
     assert structure["telephone"] == "+33240973523"
     assert structure["horaires_accueil"].startswith("Mo 08:30-12:30,14:00-17:00")
@@ -87,9 +87,9 @@ def test_exports(actors_client: TestClient, actors_file: Path) -> None:
     assert not any(k.startswith("cartegalite_") for k in strict["services"][0])
     text = actors_client.get("/api/actors/export?format=datainclusion-csv&entity=services").text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 99 and "thematiques" in rows[0]
+    assert len(rows) == 101 and "thematiques" in rows[0]
     geo = json.loads(actors_client.get("/api/actors/export?format=geojson").text)
-    assert len(geo["features"]) == 99
+    assert len(geo["features"]) == 101
     source = {f["properties"]["source_id"]: f for f in shared_features(actors_file)}
     for feature in geo["features"]:
         ref = source.get(feature["properties"]["source_id"])

@@ -115,7 +115,7 @@ def test_campaign_lists_what_to_ask_and_verification_resets_freshness(
     actors_client: TestClient,
 ) -> None:
     campaign = actors_client.get("/api/actors/campaign", headers=ADMIN).json()
-    assert campaign["count"] == 99  # every source is older than six months
+    assert campaign["count"] == 101  # every source is older than six months
     worst = campaign["actors"][0]
     assert worst["score"] <= campaign["actors"][-1]["score"]
     assert "vérification de moins de six mois" in worst["missing"]

@@ -1,4 +1,4 @@
-"""Fixtures of the planning tests: a session template holding the QPV, the 99 real actors, the
+"""Fixtures of the planning tests: a session template holding the QPV, the 101 real actors, the
 76 real collèges of Nantes Métropole and a seeded year of walks, observations, GUSP issues,
 actions and one exhibition showing (:mod:`tests.planning.seed`), cloned for each test.
 
