@@ -19,7 +19,7 @@ from accounts import service as accounts
 from accounts.models import Principal
 from api import access
 from api.ratelimit import TokenBuckets, client_ip
-from geo.errors import Forbidden, NotFound, Unauthenticated
+from geo.errors import Forbidden, NotFound, TooLarge, Unauthenticated
 
 log = logging.getLogger("cartegalite.access")
 
@@ -61,8 +61,19 @@ async def principal_of(request: Request) -> Principal | None:
     return principal
 
 
-async def access_gate(request: Request) -> AsyncIterator[None]:
-    """Apply the route's rule (see :mod:`api.access`); audit after success."""
+ANONYMOUS_BODY_MAX = 64 * 1024
+"""Largest body an anonymous caller may send (login, join, workshop forms are tiny)."""
+
+
+async def check_access(request: Request) -> Principal | None:
+    """Apply the route's rule (see :mod:`api.access`) once per request; the caller or None.
+
+    Called by :class:`api.routing.StrictJSONRoute` before the body is read (an anonymous or
+    unauthorised caller is refused without a byte of the body being parsed, and the anonymous
+    write bucket is charged first), then again by :func:`access_gate` where it is a no-op.
+    """
+    if getattr(request.state, "access_checked", False):
+        return getattr(request.state, "principal", None)
     template = getattr(request.scope.get("route"), "path_format", None)
     rule = access.rule_for(request.method, template)
     if rule is None:
@@ -85,8 +96,30 @@ async def access_gate(request: Request) -> AsyncIterator[None]:
             raise Unauthenticated("authentification requise (en-tête Authorization: Bearer …)")
         allowed = ", ".join(sorted(r.value for r in rule.roles or ()))
         raise Forbidden(f"action réservée aux rôles : {allowed}")
+    if anonymous_write and _declared_length(request) > ANONYMOUS_BODY_MAX:
+        raise TooLarge(
+            f"requête trop volumineuse sans jeton : {ANONYMOUS_BODY_MAX // 1024} Kio au plus"
+        )
+    request.state.access_checked = True
+    request.state.principal = principal
+    return principal
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length") or 0)
+    except ValueError:
+        return 0
+
+
+async def access_gate(request: Request) -> AsyncIterator[None]:
+    """The app-wide dependency: :func:`check_access` (already done for routes of
+    :class:`~api.routing.StrictJSONRoute`), then the audit row after success."""
+    principal = await check_access(request)
     yield
+    rule: access.Rule = request.state.access_rule
     if rule.audit:
+        template = getattr(request.scope.get("route"), "path_format", None)
         await _audit(request, principal, rule.audit, template)
 
 

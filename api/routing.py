@@ -1,4 +1,5 @@
-"""Strict JSON bodies: ``NaN``, ``Infinity`` and numbers that overflow to infinity (``1e400``)
+"""The route class of the app: the access rule is applied before the body is read, and JSON
+bodies are strict — ``NaN``, ``Infinity`` and numbers that overflow to infinity (``1e400``)
 are refused at decoding time, as are absurdly nested documents. Python's ``json`` accepts all of
 them by default, and a NaN that reaches a range-checked field has been seen to produce a 500."""
 
@@ -11,6 +12,9 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+
+from api.gate import check_access
 
 
 def _reject_constant(name: str) -> Any:
@@ -37,10 +41,18 @@ def strict_loads(body: bytes | str) -> Any:
         raise json.JSONDecodeError("document JSON trop imbriqué", doc, 0) from exc
 
 
+OFF_LOOP_BYTES = 64 * 1024
+"""Bodies larger than this are decoded in a worker thread, not on the event loop."""
+
+
 class StrictJSONRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = strict_loads(await self.body())
+            body = await self.body()
+            if len(body) > OFF_LOOP_BYTES:
+                self._json = await run_in_threadpool(strict_loads, body)
+            else:
+                self._json = strict_loads(body)
         return self._json
 
 
@@ -51,6 +63,8 @@ class StrictJSONRoute(APIRoute):
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
-            return await original(StrictJSONRequest(request.scope, request.receive))
+            strict = StrictJSONRequest(request.scope, request.receive)
+            await check_access(strict)  # before FastAPI reads and validates the body
+            return await original(strict)
 
         return handler
