@@ -2,11 +2,11 @@
 public aggregated endpoints only.
 
 - ``Content-Security-Policy``: scripts only from this origin or carrying the response's nonce
-  (Folium pages are full of inline ``<script>`` blocks: the nonce is added to each ``<script``
-  tag of the HTML the app rendered — every user-supplied string is escaped before it reaches a
-  page, so no injected tag can be among them), no plugins, no foreign forms, images from this
-  origin, ``data:``/``blob:`` and the configured tile server. Styles keep ``'unsafe-inline'``
-  (Leaflet and Folium write style attributes; styles cannot run code).
+  (:mod:`maps.csp`: the templates that write an inline ``<script>`` of their own — Folium's
+  page and its global switches — ask for the nonce while rendering; the body is never
+  rewritten, so an injected ``<script>`` never carries it), no plugins, no foreign forms,
+  images from this origin, ``data:``/``blob:`` and the configured tile server. Styles keep
+  ``'unsafe-inline'`` (Leaflet and Folium write style attributes; styles cannot run code).
 - ``frame-ancestors 'self'`` + ``X-Frame-Options: SAMEORIGIN`` (other sites cannot frame the
   app; its own pages can, e.g. the map of ``/aide`` in an iframe) except on the framable paths
   (the actors widget), which get ``frame-ancestors`` from the settings.
@@ -20,15 +20,12 @@ public aggregated endpoints only.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_SCRIPT_TAG = re.compile(rb"<script(?=[\s>])", re.IGNORECASE)
-MAX_REWRITE = 64 * 1024 * 1024
-"""HTML bodies larger than this are sent as they are (no nonce: their scripts will not run)."""
+from maps import csp
 
 
 def tile_origin(tile_url: str | None) -> str | None:
@@ -155,7 +152,7 @@ class SecurityHeaders:
             return
         authenticated = any(name == b"authorization" for name, _ in scope.get("headers", []))
         extra = self.headers_for(scope, None)
-        state: dict[str, object] = {"start": None, "chunks": [], "html": False, "nonce": ""}
+        slot, token = csp.open_slot()
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -167,33 +164,19 @@ class SecurityHeaders:
                 has_cache = any(k.lower() == b"cache-control" for k, _ in headers)
                 if authenticated and not has_cache:
                     headers.append((b"cache-control", b"private, no-store"))
-                ctype = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
-                message = {**message, "headers": headers}
-                if ctype.startswith(b"text/html"):
-                    nonce = secrets.token_urlsafe(18)
+                if slot.value is not None:  # a template wrote a script of its own
                     framable = self._match(self.frame_paths, scope["path"])
-                    policy = self.csp(nonce, framable).encode()
+                    policy = self.csp(slot.value, framable).encode()
                     headers = [
                         (k, policy if k == b"content-security-policy" else v) for k, v in headers
                     ]
-                    message = {**message, "headers": headers}
-                    state["html"] = True
-                    state["nonce"] = nonce
-                    state["start"] = message
-                    return
-                await send(message)
-                return
-            if message["type"] == "http.response.body" and state["html"]:
-                chunks = state["chunks"]
-                assert isinstance(chunks, list)
-                chunks.append(message.get("body", b""))
-                if message.get("more_body", False):
-                    return
-                await _send_html(send, state["start"], b"".join(chunks), str(state["nonce"]))
-                return
+                message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            csp.close_slot(token)
 
 
 _REPLACED = {
@@ -204,21 +187,6 @@ _REPLACED = {
 }
 """Always set by this middleware. A route's own ``Referrer-Policy``, ``Permissions-Policy`` or
 ``Cache-Control`` (stricter, e.g. ``no-referrer`` on the self-check pages) is kept."""
-
-
-def add_nonce(html: bytes, nonce: str) -> bytes:
-    """Give every ``<script`` tag of ``html`` the response's nonce."""
-    return _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', html)
-
-
-async def _send_html(send: Send, start: object, body: bytes, nonce: str) -> None:
-    assert isinstance(start, dict)
-    if len(body) <= MAX_REWRITE:
-        body = add_nonce(body, nonce)
-    headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-    headers.append((b"content-length", str(len(body)).encode()))
-    await send({**start, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 def _is_preflight(scope: Scope) -> bool:

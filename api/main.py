@@ -49,6 +49,7 @@ from api.routes import selfcheck as selfcheck_routes
 from api.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
+from maps.csp import script_nonce
 
 log = logging.getLogger("cartegalite.api")
 
@@ -160,14 +161,21 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        """Swagger UI from the locally served copy (FastAPI's default loads it from a CDN)."""
-        return get_swagger_ui_html(
+        """Swagger UI from the locally served copy (FastAPI's default loads it from a CDN).
+        FastAPI's page (no user content in it) starts Swagger with one inline script: it gets
+        the response's CSP nonce."""
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="Cartégalité — API",
             swagger_js_url=f"{VENDOR_PREFIX}/swagger-ui-dist/swagger-ui-bundle.js",
             swagger_css_url=f"{VENDOR_PREFIX}/swagger-ui-dist/swagger-ui.css",
             swagger_favicon_url=f"{VENDOR_PREFIX}/swagger-ui-dist/favicon-32x32.png",
         )
+        body = bytes(page.body).decode()
+        nonce = script_nonce()
+        if nonce:
+            body = body.replace("<script>", f'<script nonce="{nonce}">')
+        return HTMLResponse(body)
 
     return app
 

@@ -12,12 +12,77 @@ import folium
 from branca.element import Element, Figure, MacroElement, Template
 
 from maps.assets import VENDOR_PREFIX, localize
+from maps.csp import script_nonce
 from maps.styles import DEFAULT_BOUNDS, Tiles
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*/>', re.S)
 
 Bounds = tuple[float, float, float, float]
 """(min lon, min lat, max lon, max lat)."""
+
+
+class NoncedFigure(Figure):
+    """Folium's page with the response's CSP nonce on its one inline script (the map's code)."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        "<html>\n"
+        "<head>\n"
+        "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        '<script{% if this.nonce %} nonce="{{ this.nonce }}"{% endif %}>\n'
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n"
+    )
+
+    @property
+    def nonce(self) -> str | None:
+        return script_nonce()
+
+
+_MAP_HEADER = """
+{% macro header(this, kwargs) %}
+<meta name="viewport" content="width=device-width, initial-scale=1.0" />
+<style>
+    #{{ this.get_name() }} {
+        position: {{this.position}};
+        width: {{this.width[0]}}{{this.width[1]}};
+        height: {{this.height[0]}}{{this.height[1]}};
+        left: {{this.left[0]}}{{this.left[1]}};
+        top: {{this.top[0]}}{{this.top[1]}};
+    }
+    .leaflet-container { font-size: {{this.font_size}}; }
+</style>
+<style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }</style>
+<style>#map { position:absolute; top:0; bottom:0; right:0; left:0; }</style>
+<script{% if this.nonce %} nonce="{{ this.nonce }}"{% endif %}>
+    L_NO_TOUCH = {{ this.global_switches.no_touch | tojson }};
+    L_DISABLE_3D = {{ this.global_switches.disable_3d | tojson }};
+</script>
+{% endmacro %}
+{% macro html(this, kwargs) %}{{ this.folium_part("html", kwargs) }}{% endmacro %}
+{% macro script(this, kwargs) %}{{ this.folium_part("script", kwargs) }}{% endmacro %}
+"""
+
+
+class CgMap(folium.Map):
+    """Folium's map whose head script (Leaflet's global switches) carries the CSP nonce; its
+    element and code are Folium's own."""
+
+    _template = Template(_MAP_HEADER)
+
+    @property
+    def nonce(self) -> str | None:
+        return script_nonce()
+
+    def folium_part(self, part: str, kwargs: Any) -> str:
+        """Folium's own ``html`` or ``script`` macro for this map."""
+        return str(getattr(folium.Map._template.module, part)(self, kwargs))
 
 
 def base_map(
@@ -42,8 +107,8 @@ def base_map(
     padding : int, optional
         Pixels kept free around ``bounds`` (markers at the edges stay whole).
     """
-    figure = Figure(title=html.escape(title))
-    m = folium.Map(
+    figure = NoncedFigure(title=html.escape(title))
+    m = CgMap(
         location=None,
         tiles=None,
         control_scale=True,

@@ -20,7 +20,7 @@ from maps.marks import (
     safe_json,
     theme_swatch,
 )
-from maps.render import Below, Bounds, add_heading, base_map, render_html
+from maps.render import Below, Bounds, CgMap, add_heading, base_map, render_html
 from maps.safety import SHAPE_CSS, walk_layers, walks_table
 from maps.styles import DEFAULT_BOUNDS, Tiles
 from surveys.grid import Grid, grid
@@ -117,7 +117,7 @@ def _side_map(
         m = base_map(side_title(side), bounds, tiles, height=height, padding=24)
         m.width = (49.5, "%") if count > 1 else m.width
     else:
-        m = folium.Map(location=None, tiles=None, control_scale=True, height=height, width=width)
+        m = CgMap(location=None, tiles=None, control_scale=True, height=height, width=width)
         figure.add_child(m)
         if tiles is not None:
             folium.TileLayer(
