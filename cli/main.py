@@ -188,6 +188,8 @@ def qpv_import(
     )
     if read.repaired:
         out.print(f"[yellow]polygones réparés :[/] {', '.join(read.repaired)}")
+    for line in summary.unfilled:
+        out.print(f"[yellow]non renseigné[/] {line}", highlight=False)
 
 
 @qpv_app.command("derive-2024")

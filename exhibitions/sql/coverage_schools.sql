@@ -13,7 +13,8 @@ q AS (
     FROM qpv q, zone z
     WHERE q.generation = %(generation)s
       AND ST_Intersects(q.geom, z.geom)
-      AND (cardinality(z.communes) = 0 OR q.insee_codes && z.communes)
+      AND (cardinality(z.communes) = 0 OR q.insee_codes && z.communes
+               OR cardinality(q.insee_codes) = 0)
 ),
 s AS (
     SELECT s.*

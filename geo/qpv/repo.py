@@ -9,6 +9,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from geo.features import FeatureSource
+from geo.qpv.communes import match_communes
 from geo.qpv.read import QpvFile
 
 
@@ -18,6 +19,8 @@ class ImportSummary:
     inserted: int
     updated: int
     removed: int
+    unfilled: tuple[str, ...] = ()
+    """What the file lacked and could not be filled (French, one line per QPV and field)."""
 
     @property
     def total(self) -> int:
@@ -28,10 +31,22 @@ def upsert(conn: psycopg.Connection[Any], qpv: QpvFile, replace_all: bool = Fals
     """Insert or replace the QPV of ``qpv`` (keyed on code + generation).
 
     Runs inside the caller's transaction; never commits. With ``replace_all`` the stored QPV of
-    the same generation that are absent from the file are deleted.
+    the same generation that are absent from the file are deleted. A file without INSEE codes
+    (the official 2015 delivery names its communes) gets them from the commune names against
+    the communes of the stored territories; population and INSEE codes already known for the
+    same code are kept when the file has none; what stays unknown is listed in ``unfilled``.
     """
     inserted = updated = 0
+    communes = _commune_names(conn)
+    unfilled: list[str] = []
     for row in qpv.frame.itertuples(index=False):
+        insee = list(row.insee_codes)
+        if not insee and list(row.communes):
+            insee, unknown = match_communes(list(row.communes), communes)
+            if unknown:
+                unfilled.append(
+                    f"{row.code} : commune(s) sans code INSEE connu : {', '.join(unknown)}"
+                )
         rec = conn.execute(
             """
             INSERT INTO qpv (code, generation, name, communes, insee_codes, population,
@@ -39,17 +54,21 @@ def upsert(conn: psycopg.Connection[Any], qpv: QpvFile, replace_all: bool = Fals
             VALUES (%s, %s, %s, %s, %s, %s, %s, false, %s, %s)
             ON CONFLICT (code, generation) DO UPDATE SET
                 name = EXCLUDED.name, communes = EXCLUDED.communes,
-                insee_codes = EXCLUDED.insee_codes, population = EXCLUDED.population,
-                population_year = EXCLUDED.population_year, approximate = false,
+                insee_codes = CASE WHEN cardinality(EXCLUDED.insee_codes) > 0
+                                   THEN EXCLUDED.insee_codes ELSE qpv.insee_codes END,
+                population = COALESCE(EXCLUDED.population, qpv.population),
+                population_year = CASE WHEN EXCLUDED.population IS NOT NULL
+                                       THEN EXCLUDED.population_year ELSE qpv.population_year END,
+                approximate = false,
                 source = EXCLUDED.source, geom = EXCLUDED.geom, imported_at = now()
-            RETURNING (xmax = 0) AS inserted
+            RETURNING (xmax = 0) AS inserted, population IS NULL, cardinality(insee_codes) = 0
             """,
             (
                 row.code,
                 row.generation,
                 row.name,
                 list(row.communes),
-                list(row.insee_codes),
+                insee,
                 row.population,
                 row.population_year,
                 qpv.known_as or qpv.source,
@@ -60,6 +79,10 @@ def upsert(conn: psycopg.Connection[Any], qpv: QpvFile, replace_all: bool = Fals
             inserted += 1
         else:
             updated += 1
+        if rec and rec[1]:
+            unfilled.append(f"{row.code} : population inconnue (absente du fichier)")
+        if rec and rec[2] and not any(u.startswith(f"{row.code} : commune") for u in unfilled):
+            unfilled.append(f"{row.code} : aucun code INSEE (ni dans le fichier ni déduit)")
     removed = 0
     if replace_all:
         cur = conn.execute(
@@ -67,7 +90,13 @@ def upsert(conn: psycopg.Connection[Any], qpv: QpvFile, replace_all: bool = Fals
             (qpv.generation, list(qpv.frame["code"])),
         )
         removed = cur.rowcount
-    return ImportSummary(qpv.generation, inserted, updated, removed)
+    return ImportSummary(qpv.generation, inserted, updated, removed, tuple(unfilled))
+
+
+def _commune_names(conn: psycopg.Connection[Any]) -> dict[str, str]:
+    """Name → INSEE code of the communes of every stored territory."""
+    rows = conn.execute("SELECT name, insee_code FROM territory_commune").fetchall()
+    return {str(name): str(code) for name, code in rows}
 
 
 def count(conn: psycopg.Connection[Any], generation: int | None = None) -> int:

@@ -46,7 +46,8 @@ def territory_codes(conn: psycopg.Connection[Any], territory: str, generation: i
         )
         SELECT q.code FROM qpv q, zone z
         WHERE q.generation = %(generation)s AND ST_Intersects(q.geom, z.geom)
-          AND (cardinality(z.communes) = 0 OR q.insee_codes && z.communes)
+          AND (cardinality(z.communes) = 0 OR q.insee_codes && z.communes
+               OR cardinality(q.insee_codes) = 0)
         ORDER BY q.code
         """,
         {"territory": territory, "generation": generation},
