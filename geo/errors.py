@@ -41,3 +41,8 @@ class Unavailable(DomainError):
 
 class TooLarge(DomainError):
     """The input exceeds a size limit."""
+
+
+class InvariantError(RuntimeError):
+    """A guarantee of the code itself did not hold (a row just written is missing, a type is
+    not the one built): a bug, answered 500 and logged, never a user's mistake."""

@@ -4,13 +4,14 @@ translated here (``UniqueViolation`` → :class:`Conflict`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
 
 from geo.errors import Conflict
 from selfcheck.models import GroupSession, Testimony
@@ -227,3 +228,23 @@ def place_names(conn: psycopg.Connection[Any], territory_id: str) -> dict[str, s
         (territory_id,),
     ).fetchall()
     return {str(r[0]): str(r[1]) for r in rows}
+
+
+def snapshot(conn: psycopg.Connection[Any], day: date) -> dict[str, Any] | None:
+    """The public statistics published for ``day`` (None before the day's first read)."""
+    row = conn.execute(
+        "SELECT body FROM selfcheck_stats_snapshot WHERE day = %s AND audience = 'public'",
+        (day,),
+    ).fetchone()
+    return dict(row[0]) if row else None
+
+
+def save_snapshot(conn: psycopg.Connection[Any], day: date, body: dict[str, Any]) -> None:
+    """Store ``body`` as the day's public statistics unless another worker did first; drop
+    the snapshots older than a week."""
+    conn.execute(
+        "INSERT INTO selfcheck_stats_snapshot (day, audience, body) VALUES (%s, 'public', %s) "
+        "ON CONFLICT DO NOTHING",
+        (day, Jsonb(body)),
+    )
+    conn.execute("DELETE FROM selfcheck_stats_snapshot WHERE day < %s - 7", (day,))

@@ -15,7 +15,7 @@ from accounts.models import Principal, Role
 from actors import hours, resident
 from actors.repo import review
 from actors.repo.search import Viewer
-from geo.errors import Forbidden, Invalid, NotFound
+from geo.errors import Forbidden, Invalid, InvariantError, NotFound
 from selfcheck import codes, orient, repo, stats
 from selfcheck.answers import RawAnswers, check_partial, parse
 from selfcheck.models import Answers, Config, GroupSession, Place, Qualification, Testimony
@@ -161,8 +161,21 @@ def testimony_of(answers: Answers, qualification: Qualification, band: str | Non
 def statistics(
     conn: psycopg.Connection[Any], config: Config, ruleset: Ruleset, staff: bool
 ) -> dict[str, Any]:
-    """Suppressed counts of the testimonies (see :mod:`selfcheck.stats`)."""
-    return stats.testimonies(conn, config, ruleset, staff)
+    """Suppressed counts of the testimonies (see :mod:`selfcheck.stats`). The public figures
+    are the day's snapshot (Europe/Paris), made at the day's first read and unchanged until
+    the next day: two reads around one pupil's testimony show the same numbers."""
+    if staff:
+        return stats.testimonies(conn, config, ruleset, staff=True)
+    day = hours.paris_now().date()
+    published = repo.snapshot(conn, day)
+    if published is None:
+        with conn.transaction():
+            body = {**stats.testimonies(conn, config, ruleset, staff=False), "day": day.isoformat()}
+            repo.save_snapshot(conn, day, body)
+        published = repo.snapshot(conn, day)
+    if published is None:
+        raise InvariantError("the day's statistics snapshot was not stored")
+    return published
 
 
 # --- group sessions ----------------------------------------------------------------------------

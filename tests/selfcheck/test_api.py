@@ -149,6 +149,10 @@ def test_statistics_suppress_counts_under_k(
     ]
     assert stats["breakdowns"]["domain"] == []  # emploi 4, logement 1
     _testify(sc_conn, config, 1, place=MALAKOFF)
+    # read, submit, read again: the same day's snapshot (no one pupil shows by differencing)
+    assert sc_client.get("/api/selfcheck/stats").json() == stats
+    assert "Malakoff" not in sc_client.get("/discrimination/statistiques").text
+    sc_conn.execute("UPDATE selfcheck_stats_snapshot SET day = day - 1")  # the next day
     stats = sc_client.get("/api/selfcheck/stats").json()
     assert stats["breakdowns"]["place"] == [{"place": MALAKOFF, "place_name": "Malakoff", "n": k}]
     assert {
