@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from planning.models import NIGHT_SLOTS, PARIS, SLOT_LABELS, SLOTS
-from planning.suppress import mean, suppress, total
+from planning.suppress import mean, part, suppress, total
 from surveys import states
 from surveys.grid import grid
 
@@ -52,10 +52,7 @@ def observations(rows: list[dict[str, Any]], year: int, k: int) -> dict[str, Any
         ],
         "feeling_by_slot": {str(y): _feeling_by_slot(per_year[y], k) for y in per_year},
         "feeling": {str(y): _feeling(per_year[y], k) for y in per_year},
-        "feeling_night": {
-            str(y): _feeling([r for r in per_year[y] if r["slot"] in NIGHT_SLOTS], k)
-            for y in per_year
-        },
+        "feeling_night": {str(y): _feeling_night(per_year[y], k) for y in per_year},
         "by_month": _by_month(per_year, k),
     }
 
@@ -63,6 +60,17 @@ def observations(rows: list[dict[str, Any]], year: int, k: int) -> dict[str, Any
 def _feeling(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
     n = sum(r["n_feeling"] for r in rows)
     return {"count": total(n, k), "mean": mean(sum(r["feeling_sum"] for r in rows), n, k)}
+
+
+def _feeling_night(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    """The night slots together: a part of the feeling-by-slot table (published only when it
+    reveals none of that table's hidden cells)."""
+    n = {s: sum(r["n_feeling"] for r in rows if r["slot"] == s) for s in SLOTS}
+    count = part(n, suppress(n, k), NIGHT_SLOTS)
+    night = [r for r in rows if r["slot"] in NIGHT_SLOTS]
+    if count is None or 0 < count < k:
+        return {"count": None, "mean": None}
+    return {"count": count, "mean": mean(sum(r["feeling_sum"] for r in night), count, k)}
 
 
 def _feeling_by_slot(rows: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
@@ -148,12 +156,15 @@ def _issue_year(
         for r in rows
         if r["resolved_at"] is not None and _local(r["resolved_at"]).year == y
     ]
-    open_n = sum(1 for r in reported if is_open.get(r["followup"], False))
-    closed = suppress({"open": open_n, "closed": len(reported) - open_n}, k)
+    sides = {
+        side: part(cells, shown, [(c, side) for c in categories]) for side in ("open", "closed")
+    }
     return {
         "reported": total(len(reported), k),
-        "open": closed["open"],
-        "closed": closed["closed"],
+        "open": sides["open"] if sides["open"] is None or not 0 < sides["open"] < k else None,
+        "closed": (
+            sides["closed"] if sides["closed"] is None or not 0 < sides["closed"] < k else None
+        ),
         "by_category": [
             {
                 "category": c,
