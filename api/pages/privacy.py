@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
 from api.routing import StrictJSONRoute
-from api.settings import Settings
+from app.settings import Settings
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 
