@@ -16,22 +16,16 @@ import segno
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from accounts.models import Role
 from api.deps import ConnDep, CurrentPrincipal
 from api.routing import StrictJSONRoute
+from app.templating import render
 from geo.errors import Forbidden
 from surveys.service import walks
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
-
-TEMPLATES = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,
-)
 
 
 def join_url(base_url: str, invite_code: str) -> str:
@@ -66,7 +60,8 @@ def invitation_page(
     if not code:
         raise Forbidden("invitation réservée aux personnes qui animent cette marche")
     link = join_url(str(request.base_url), code)
-    page = TEMPLATES.get_template("walks/invitation.html").render(
+    page = render(
+        "walks/invitation.html",
         walk=walk,
         code=code,
         link=link,
@@ -79,7 +74,8 @@ def invitation_page(
 def walks_page(conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
     """The walks the staff member may see (a facilitator: theirs), with their invitation,
     map and report."""
-    page = TEMPLATES.get_template("walks/list.html").render(
+    page = render(
+        "walks/list.html",
         walks=walks.list_walks(conn, principal),
         hands_out=principal.role in (Role.FACILITATOR, Role.ADMIN),
     )
