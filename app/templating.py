@@ -9,6 +9,7 @@ legend, form field with its error, pagination, SVG chart) are macros in
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -27,6 +28,10 @@ def french_number(value: float | int | None, digits: int = 1) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+"""Where every template lives (read by code that fingerprints a page, e.g. the field app)."""
 
 
 def _environment() -> Environment:
