@@ -1,5 +1,5 @@
 # Cartégalité — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test setup setup-test setup-bench lint bench bench-quick db-stop clean
+.PHONY: run test setup setup-test setup-bench lint check fmt bench bench-quick db-stop clean
 
 VENV := .venv/bin
 
@@ -7,9 +7,7 @@ run: setup ## Install what is missing, start the local PostGIS, migrate, import 
 	$(VENV)/cartegalite serve
 
 test: setup-test ## Lint, type-check and run the whole test suite against a throw-away PostGIS
-	$(VENV)/ruff check .
-	$(VENV)/ruff format --check .
-	$(VENV)/mypy
+	@$(MAKE) --no-print-directory check
 	$(VENV)/pytest
 
 bench: setup-bench ## Benchmarks (not tests): ours vs references, same run, ~15 min; writes bench/RESULTS.md
@@ -27,10 +25,17 @@ setup-test:
 setup-bench:
 	@bash scripts/setup.sh --bench
 
-lint: setup
+lint: setup ## ruff (lint + format check) and mypy
+	@$(MAKE) --no-print-directory check
+
+check:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
+
+fmt: setup ## Format and fix what ruff can fix by itself
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
 
 db-stop: setup
 	$(VENV)/cartegalite db stop

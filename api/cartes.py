@@ -18,7 +18,7 @@ from api.pages.actors import ResidentForm, actors_map_html
 from api.pages.exhibitions import coverage as coverage_html
 from api.routes.exhibitions import coverage_of
 from api.routes.surveys_common import survey_config_from
-from api.settings import Settings
+from app.settings import Settings
 from exhibitions.models import SchoolYear
 from geo import territory
 from geo.qpv import repo as qpv_repo

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from accounts.models import Principal, Role
 from api.gate import principal_of
-from api.settings import Settings
+from app.settings import Settings
 from geo.errors import Forbidden, Invalid, Unauthenticated
 
 

@@ -11,7 +11,7 @@ from psycopg_pool import ConnectionPool
 from api import logsafe
 from api.headers import SecurityHeaders
 from api.ratelimit import RateLimit, TokenBuckets
-from api.settings import Settings
+from app.settings import Settings
 from surveys import privacy
 
 log = logging.getLogger("cartegalite.api")

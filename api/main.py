@@ -46,7 +46,7 @@ from api.routes import exhibitions as exhibitions_routes
 from api.routes import exports as export_routes
 from api.routes import planning as planning_routes
 from api.routes import selfcheck as selfcheck_routes
-from api.settings import Settings
+from app.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
 from maps.csp import script_nonce

@@ -105,7 +105,7 @@ def run_grid_cold(url: str, repetitions: int, say: Say) -> tuple[str, float]:
     """The public aggregate computed without the cache (what one request after expiry costs):
     the service and its serialisation against the reference's SQL building the same JSON.
     Returns the note and the median throughput ratio (reference time / ours)."""
-    from api.settings import Settings
+    from app.settings import Settings
     from bench.reference import GRID, _grid_params
     from surveys.models import SurveyConfig
     from surveys.service import public

@@ -78,7 +78,7 @@ def clone(url: str, template_url: str) -> str:
 def recreate(name: str = DB_NAME) -> str:
     """A fresh bench database prepared like ``cartegalite serve`` does (migrations, QPV of
     ``../shared``, the real actors and collèges, the bench admin token); returns its URL."""
-    from api.settings import Settings
+    from app.settings import Settings
     from cli import runtime
 
     url = database_url(name)

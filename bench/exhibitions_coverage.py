@@ -25,7 +25,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Settings
 from exhibitions import repo, service
 from exhibitions.annuaire import read_schools
 from exhibitions.models import SchoolYear, ShowingInput

@@ -36,7 +36,7 @@ from PIL import Image, ImageDraw, ImageFilter
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.settings import Settings  # noqa: E402
+from app.settings import Settings  # noqa: E402
 from bench.observations_submit import ADMIN, CENTRE  # noqa: E402
 from bench.servers import free_port, uvicorn_process  # noqa: E402
 from cli import runtime  # noqa: E402

@@ -37,7 +37,7 @@ import folium  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from api.main import create_app  # noqa: E402
-from api.settings import PROJECT_ROOT, Settings  # noqa: E402
+from app.settings import PROJECT_ROOT, Settings  # noqa: E402
 from geo import qpv  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 from geo.migrate import migrate  # noqa: E402

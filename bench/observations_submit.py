@@ -36,7 +36,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.settings import Settings  # noqa: E402
+from app.settings import Settings  # noqa: E402
 from bench.servers import free_port, uvicorn_process  # noqa: E402
 from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402

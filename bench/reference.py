@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from actors.repo.search import FEATURE, POINT, WHERE
-from api.settings import Settings
+from app.settings import Settings
 from geo.postgis import make_pool
 from surveys.repo.public import _GRID_COUNTS
 

@@ -15,7 +15,7 @@ from actors import export, hours, importer, quality
 from actors.importer import ImportOptions
 from actors.models import ImportSummary
 from actors.repo import records, review, search
-from api.settings import Settings
+from app.settings import Settings
 from cli import runtime
 from geo.errors import DomainError
 from geo.localdb import ClusterError

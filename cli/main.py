@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from api.settings import Settings
+from app.settings import Settings
 from cli import actors as actors_cli
 from cli import bench as bench_cli
 from cli import maps as maps_cli

@@ -20,7 +20,7 @@ from rich.console import Console
 from accounts.models import Principal, Role
 from api import cartes
 from api.main import SERVED_PACKAGES, STATIC_DIR
-from api.settings import Settings
+from app.settings import Settings
 from cli import runtime
 from exhibitions.models import SchoolYear
 from geo.errors import DomainError

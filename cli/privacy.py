@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accounts import audit
-from api.settings import Settings
+from app.settings import Settings
 from cli import runtime
 from geo.localdb import ClusterError
 from geo.migrate import MigrationError, migrate

@@ -18,7 +18,7 @@ from rich.console import Console
 from accounts.models import Principal, Role
 from api.pages.planning import render_report
 from api.routes.planning import planning_config_from
-from api.settings import Settings
+from app.settings import Settings
 from cli import runtime
 from geo.postgis import connect
 from planning import report

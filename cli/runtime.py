@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accounts import service as accounts
-from api.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Settings
 from geo.errors import DomainError
 from geo.localdb import ClusterError, LocalCluster, reachable_root
 from geo.migrate import MigrationError, migrate

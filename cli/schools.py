@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.settings import Settings
+from app.settings import Settings
 from cli import runtime
 from exhibitions import service
 from exhibitions.annuaire import Skipped, read_schools

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from accounts import repo as accounts_repo
 from accounts.models import Principal
-from api.settings import Settings
+from app.settings import Settings
 from cli import runtime
 from geo.migrate import migrate
 from geo.postgis import connect

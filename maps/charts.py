@@ -1,5 +1,6 @@
-"""Charts as plain SVG, drawn on the server (no JavaScript, no CDN), each meant to sit next to
-the table holding the same numbers. Pure: data in, markup out; every text is escaped.
+"""Charts laid out on the server as plain data (no JavaScript, no CDN), drawn as SVG by the
+``chart`` macro of the template environment; each is meant to sit next to the table holding
+the same numbers. Pure: numbers in, positions and texts out (the template escapes every text).
 
 Bars carry their value as text (and the series name when there are several), so nothing is
 said by colour alone; a suppressed value (``None``) is drawn as an outlined stub with a label.
@@ -7,9 +8,9 @@ said by colour alone; a suppressed value (``None``) is drawn as an outlined stub
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 PALETTE = ("#4a148c", "#e65100", "#00695c", "#1565c0")
@@ -18,6 +19,77 @@ PALETTE = ("#4a148c", "#e65100", "#00695c", "#1565c0")
 _ids = itertools.count(1)
 
 Series = tuple[str, Sequence[float | None]]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One series in the chart's key: its swatch and name."""
+
+    x: int
+    fill: str
+    name: str
+
+
+@dataclass(frozen=True)
+class GroupLabel:
+    """The label of one group of bars (left column)."""
+
+    x: int
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar, or the outlined stub of a value that is not published (``hidden``)."""
+
+    x: int
+    y: float
+    width: float
+    height: int
+    colour: str
+    hidden: bool
+    text: str
+    text_x: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A dashed vertical line with its label."""
+
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A laid-out horizontal bar chart (see :func:`bar_chart`)."""
+
+    uid: str
+    title: str
+    width: int
+    height: int
+    keys: tuple[Key, ...]
+    labels: tuple[GroupLabel, ...]
+    bars: tuple[Bar, ...]
+    left: int
+    plot: int
+    axis_top: int
+    axis_y: int
+    top_text: str
+    threshold: Threshold | None
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """An accessible table as text cells: caption, column headers, rows whose first cell is
+    the row header. Cells are already formatted (French decimals, ``oui``/``non``, the mark
+    of a suppressed value)."""
+
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 def _fmt(value: float) -> str:
@@ -34,7 +106,7 @@ def bar_chart(
     threshold: tuple[float, str] | None = None,
     hidden_label: str = "secret statistique",
     width: int = 640,
-) -> str:
+) -> BarChart:
     """Horizontal (grouped) bars: one group per label, one bar per series.
 
     Parameters
@@ -51,74 +123,66 @@ def bar_chart(
         Scale maximum (default: the largest value).
     threshold : (value, label), optional
         A dashed vertical line (e.g. the distance under which an actor counts as near).
+    hidden_label : str
+        Said in place of a value that is not published.
+    width : int
+        Width of the drawing (SVG user units).
     """
-    uid = f"cg-chart-{next(_ids)}"
     values = [v for _, vals in series for v in vals if v is not None]
     top = max_value or max([*values, threshold[0] if threshold else 0, 1])
     left, right, bar_h, gap = 250, 150, 16, 10
     group_h = bar_h * len(series) + gap
     legend_h = 22 if len(series) > 1 else 0
-    height = 30 + legend_h + group_h * len(labels) + 26
-    plot = width - left - right
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="{uid}-t" '
-        f'font-family="system-ui, sans-serif" font-size="13">',
-        f'<title id="{uid}-t">{html.escape(title)}</title>',
-        f'<text x="0" y="16" font-weight="bold" font-size="14">{html.escape(title)}</text>',
-    ]
-    for i, (name, _) in enumerate(series if len(series) > 1 else ()):
-        x = left + i * 150
-        parts.append(
-            f'<rect x="{x}" y="26" width="12" height="12" fill="{PALETTE[i % 4]}"/>'
-            f'<text x="{x + 16}" y="37">{html.escape(name)}</text>'
-        )
     y0 = 30 + legend_h
-    for g, label in enumerate(labels):
-        gy = y0 + g * group_h
-        parts.append(
-            f'<text x="{left - 8}" y="{gy + group_h / 2}" text-anchor="end" '
-            f'dominant-baseline="middle">{html.escape(_clip(label))}</text>'
-        )
-        for i, (name, vals) in enumerate(series):
-            parts.append(
-                _bar(
-                    vals[g],
-                    name,
-                    len(series) > 1,
-                    i,
-                    left,
-                    gy + i * bar_h,
-                    plot,
-                    top,
-                    bar_h,
-                    unit,
-                    hidden_label,
-                )
-            )
     axis_y = y0 + group_h * len(labels)
-    parts.append(
-        f'<line x1="{left}" y1="{y0 - 4}" x2="{left}" y2="{axis_y}" stroke="#333"/>'
-        f'<text x="{left}" y="{axis_y + 16}" fill="#333">0</text>'
-        f'<text x="{left + plot}" y="{axis_y + 16}" text-anchor="end" fill="#333">'
-        f"{_fmt(top)}{html.escape(unit)}</text>"
+    plot = width - left - right
+    keys = tuple(
+        Key(left + i * 150, PALETTE[i % 4], name)
+        for i, (name, _) in enumerate(series if len(series) > 1 else ())
     )
-    if threshold is not None:
-        tx = left + plot * min(threshold[0], top) / top
-        parts.append(
-            f'<line x1="{tx:.1f}" y1="{y0 - 4}" x2="{tx:.1f}" y2="{axis_y}" stroke="#b71c1c" '
-            f'stroke-dasharray="5 4" stroke-width="2"/>'
-            f'<text x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle" fill="#b71c1c">'
-            f"{html.escape(threshold[1])}</text>"
+    groups = tuple(
+        GroupLabel(left - 8, y0 + g * group_h + group_h / 2, _clip(label))
+        for g, label in enumerate(labels)
+    )
+    bars = tuple(
+        _bar(
+            vals[g],
+            name if len(series) > 1 else "",
+            i,
+            left,
+            y0 + g * group_h + i * bar_h,
+            plot,
+            top,
+            bar_h,
+            unit,
+            hidden_label,
         )
-    parts.append("</svg>")
-    return "".join(parts)
+        for g in range(len(labels))
+        for i, (name, vals) in enumerate(series)
+    )
+    line = None
+    if threshold is not None:
+        line = Threshold(left + plot * min(threshold[0], top) / top, threshold[1])
+    return BarChart(
+        uid=f"cg-chart-{next(_ids)}",
+        title=title,
+        width=width,
+        height=axis_y + 26,
+        keys=keys,
+        labels=groups,
+        bars=bars,
+        left=left,
+        plot=plot,
+        axis_top=y0 - 4,
+        axis_y=axis_y,
+        top_text=f"{_fmt(top)}{unit}",
+        threshold=line,
+    )
 
 
 def _bar(
     value: float | None,
     name: str,
-    named: bool,
     i: int,
     left: int,
     y: float,
@@ -127,22 +191,24 @@ def _bar(
     bar_h: int,
     unit: str,
     hidden_label: str,
-) -> str:
-    prefix = f"{name} : " if named else ""
+) -> Bar:
+    prefix = f"{name} : " if name else ""
+    colour = PALETTE[i % 4]
     if value is None:
-        return (
-            f'<rect x="{left}" y="{y + 2}" width="18" height="{bar_h - 4}" fill="none" '
-            f'stroke="{PALETTE[i % 4]}" stroke-dasharray="3 2"/>'
-            f'<text x="{left + 24}" y="{y + bar_h - 4}" font-style="italic">'
-            f"{html.escape(prefix + hidden_label)}</text>"
+        return Bar(
+            left,
+            y + 2,
+            18,
+            bar_h - 4,
+            colour,
+            True,
+            prefix + hidden_label,
+            left + 24,
+            y + bar_h - 4,
         )
     w = plot * max(0.0, float(value)) / top
-    return (
-        f'<rect x="{left}" y="{y + 2}" width="{w:.1f}" height="{bar_h - 4}" '
-        f'fill="{PALETTE[i % 4]}"/>'
-        f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}">'
-        f"{html.escape(prefix + _fmt(float(value)) + unit)}</text>"
-    )
+    text = prefix + _fmt(float(value)) + unit
+    return Bar(left, y + 2, w, bar_h - 4, colour, False, text, left + w + 4, y + bar_h - 4)
 
 
 def _clip(label: str, size: int = 30) -> str:
@@ -151,24 +217,17 @@ def _clip(label: str, size: int = 30) -> str:
 
 def table(
     caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], hidden: str = "< k"
-) -> str:
-    """An accessible HTML table (caption, column headers, first cell as row header); ``None``
-    shows as ``hidden`` (a suppressed value), every cell is escaped."""
-    head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in headers)
-    body = []
-    for row in rows:
-        cells = []
-        for j, cell in enumerate(row):
-            text = html.escape(hidden if cell is None else _cell(cell))
-            cells.append(f'<th scope="row">{text}</th>' if j == 0 else f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table class="cg-data"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+) -> DataTable:
+    """An accessible table of ``rows``; ``None`` shows as ``hidden`` (a suppressed value)."""
+    return DataTable(
+        caption=caption,
+        headers=tuple(str(h) for h in headers),
+        rows=tuple(tuple(hidden if c is None else cell_text(c) for c in row) for row in rows),
     )
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A table cell as French text: ``oui``/``non``, decimal comma, the rest as ``str``."""
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):

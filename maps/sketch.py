@@ -1,11 +1,12 @@
-"""A static map of a walk drawn as SVG on the server: the QPV outline, the route, numbered stops,
-a scale bar and a north arrow — for print (no tiles, no JavaScript). Pure: coordinates in
-(EPSG:4326, lon/lat), markup out. Drawn in Lambert-93 (EPSG:2154) so distances are true."""
+"""A static map of a walk laid out on the server for print (no tiles, no JavaScript): the QPV
+outline, the route, numbered stops, a scale bar and a north arrow, drawn as SVG by the
+``walk_sketch`` macro of the template environment. Pure: coordinates in (EPSG:4326, lon/lat),
+positions out. Laid out in Lambert-93 (EPSG:2154) so distances are true."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pyproj import Transformer
 
@@ -13,6 +14,31 @@ _TO_L93 = Transformer.from_crs(4326, 2154, always_xy=True)
 
 LonLat = tuple[float, float]
 Ring = Sequence[LonLat]
+
+
+@dataclass(frozen=True)
+class SketchStop:
+    """A numbered stop at its position in the drawing."""
+
+    x: float
+    y: float
+    position: int
+    name: str
+
+
+@dataclass(frozen=True)
+class WalkSketch:
+    """A laid-out walk sketch: SVG path data of the outlines, the route's points, the stops,
+    and the scale bar (``scale_w`` drawing units for ``scale_m`` metres)."""
+
+    title: str
+    width: int
+    height: int
+    outlines: tuple[str, ...]
+    route: str | None
+    stops: tuple[SketchStop, ...]
+    scale_m: int
+    scale_w: float
 
 
 def walk_sketch(
@@ -23,8 +49,8 @@ def walk_sketch(
     width: int = 680,
     height: int = 440,
     margin_m: float = 90.0,
-) -> str:
-    """SVG of a walk.
+) -> WalkSketch:
+    """Lay out the sketch of a walk.
 
     Parameters
     ----------
@@ -48,63 +74,33 @@ def walk_sketch(
     scale = min((width - 20) / (x1 - x0), (height - 50) / (y1 - y0))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
 
-    def px(p: tuple[float, float]) -> str:
-        return (
-            f"{width / 2 + (p[0] - cx) * scale:.1f},{(height - 30) / 2 + (cy - p[1]) * scale:.1f}"
-        )
+    def xy(p: LonLat) -> tuple[float, float]:
+        x, y = _l93(p)
+        return (width / 2 + (x - cx) * scale, (height - 30) / 2 + (cy - y) * scale)
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cg-sketch" role="img" width="100%" '
-        f'viewBox="0 0 {width} {height}" aria-label="{html.escape(title, quote=True)}" '
-        'font-family="system-ui, sans-serif" font-size="13">',
-        f"<title>{html.escape(title)}</title>",
-        '<defs><clipPath id="cg-view"><rect x="0" y="0" '
-        f'width="{width}" height="{height - 30}"/></clipPath></defs>',
-        f'<rect x="0" y="0" width="{width}" height="{height - 30}" fill="#fafafa" stroke="#999"/>',
-        '<g clip-path="url(#cg-view)">',
-    ]
-    for poly in outlines:
-        d = " ".join("M" + " L".join(px(_l93(p)) for p in ring) + " Z" for ring in poly)
-        out.append(
-            f'<path d="{d}" fill="#ab47bc" fill-opacity="0.15" stroke="#6a1b9a" '
-            'stroke-width="2" fill-rule="evenodd"/>'
-        )
-    if route:
-        line = " ".join(px(_l93(p)) for p in route)
-        out.append(
-            f'<polyline points="{line}" fill="none" stroke="#263238" stroke-width="4" '
-            'stroke-linejoin="round" stroke-dasharray="10 5"/>'
-        )
-    for position, name, p in stops:
-        x, y = (float(v) for v in px(_l93(p)).split(","))
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="12" fill="#e65100" stroke="#fff" '
-            f'stroke-width="2"/><text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" '
-            f'fill="#fff" font-weight="bold">{position}</text>'
-            f'<text x="{x + 16:.1f}" y="{y + 4.5:.1f}" fill="#111" stroke="#fff" '
-            f'stroke-width="3" paint-order="stroke">{html.escape(name)}</text>'
-        )
-    out.append("</g>")
-    out.append(_scale_bar(scale, height))
-    out.append(
-        f'<g aria-hidden="true"><path d="M{width - 24},{height - 70} l8,22 l-8,-6 l-8,6 Z" '
-        f'fill="#333"/><text x="{width - 24}" y="{height - 74}" text-anchor="middle" '
-        'font-weight="bold">N</text></g>'
+    def px(p: LonLat) -> str:
+        x, y = xy(p)
+        return f"{x:.1f},{y:.1f}"
+
+    paths = tuple(
+        " ".join("M" + " L".join(px(p) for p in ring) + " Z" for ring in poly) for poly in outlines
     )
-    out.append("</svg>")
-    return "".join(out)
+    metres = next((m for m in (1000, 500, 200, 100, 50, 20) if m * scale <= 220), 10)
+    return WalkSketch(
+        title=title,
+        width=width,
+        height=height,
+        outlines=paths,
+        route=" ".join(px(p) for p in route) if route else None,
+        stops=tuple(
+            SketchStop(round(xy(p)[0], 1), round(xy(p)[1], 1), position, name)
+            for position, name, p in stops
+        ),
+        scale_m=metres,
+        scale_w=metres * scale,
+    )
 
 
 def _l93(p: LonLat) -> tuple[float, float]:
     x, y = _TO_L93.transform(p[0], p[1])
     return (float(x), float(y))
-
-
-def _scale_bar(scale: float, height: int) -> str:
-    metres = next((m for m in (1000, 500, 200, 100, 50, 20) if m * scale <= 220), 10)
-    w = metres * scale
-    y = height - 12
-    return (
-        f'<g><rect x="10" y="{y - 8}" width="{w:.1f}" height="6" fill="#333"/>'
-        f'<text x="{w + 16:.1f}" y="{y - 1}">{metres} m</text></g>'
-    )

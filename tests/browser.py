@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 
 from api.main import create_app
-from api.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Settings
 
 CHROMIUM = os.environ.get("CARTEGALITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from api.main import create_app
-from api.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Settings
 from geo import qpv
 from geo.localdb import LocalCluster
 from geo.migrate import migrate

@@ -9,9 +9,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from api.settings import PROJECT_ROOT
+from app.settings import PROJECT_ROOT
 
 INTERNAL = {
+    "app",
     "geo",
     "accounts",
     "surveys",
@@ -34,6 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "selfcheck": {"selfcheck", "actors", "accounts", "geo"},
     "planning": {"planning", "surveys", "actors", "exhibitions", "accounts", "geo"},
     "maps": {"maps", "geo", *DOMAINS},
+    "app": INTERNAL - {"api", "cli"},
     "api": INTERNAL - {"cli"},
     "cli": INTERNAL,
 }
@@ -81,7 +83,7 @@ def test_dependency_direction() -> None:
 
 
 def test_the_check_can_fail() -> None:
-    assert violations("geo", "from api.settings import Settings\n", "geo/x.py")
+    assert violations("geo", "from app.settings import Settings\n", "geo/x.py")
     assert violations("maps", "import psycopg\n", "maps/x.py")
     assert violations("maps", "from surveys.repo import list_observations\n", "maps/x.py")
     assert violations("maps", "from surveys import service\n", "maps/x.py")

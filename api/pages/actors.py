@@ -13,12 +13,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from actors import finder, hours, present, resident, rules, vocab
 from actors.finder import Criteria
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.routing import StrictJSONRoute
+from app.templating import render
 from geo import territory
 from geo.errors import Invalid, NotFound
 from maps.actors import actors_map
@@ -26,14 +26,6 @@ from maps.styles import Tiles
 
 router = APIRouter(prefix="/aide", route_class=StrictJSONRoute, tags=["pages"])
 
-TEMPLATES = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-TEMPLATES.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 Text = Annotated[str | None, Query(max_length=100)]
 
 
@@ -151,7 +143,7 @@ def _search(conn: Any, settings: Any, principal: Any, form: ResidentForm) -> dic
 
 
 def _render(name: str, **context: Any) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(f"actors/{name}").render(**context))
+    return HTMLResponse(render(f"actors/{name}", **context))
 
 
 @router.get("", response_class=HTMLResponse, summary="Trouver de l'aide près de chez moi")
@@ -250,7 +242,7 @@ def actor_page(conn: ConnDep, principal: MaybePrincipal, actor_id: uuid.UUID) ->
     try:
         feature = finder.one(conn, actor_id, finder.viewer_for(principal))
     except NotFound:
-        page = TEMPLATES.get_template("actors/notfound.html").render()
+        page = render("actors/notfound.html")
         return HTMLResponse(page, status_code=404)
     card = present.card(feature)
     rule = rules.default().get(feature["properties"].get("actor_type"))

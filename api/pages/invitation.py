@@ -2,8 +2,8 @@
 that participants join by scanning it with their phone's camera (``/marche?code=…``).
 
 Only the people who run the walk see it (its facilitators and admins: the invite code is
-theirs to hand out). The QR code is inline SVG drawn on the server by segno: no script, no
-external request, prints sharply.
+theirs to hand out). The QR code is inline SVG drawn on the server (``app.qr`` and its macro):
+no script, no external request, prints sharply.
 """
 
 from __future__ import annotations
@@ -12,42 +12,24 @@ import uuid
 from typing import Annotated
 from urllib.parse import urlencode
 
-import segno
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from accounts.models import Role
 from api.deps import ConnDep, CurrentPrincipal
 from api.routing import StrictJSONRoute
+from app.qr import qr_code
+from app.templating import render
 from geo.errors import Forbidden
 from surveys.service import walks
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 
-TEMPLATES = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,
-)
-
 
 def join_url(base_url: str, invite_code: str) -> str:
     """The link a participant opens to join: the field app with the code filled in."""
     return f"{base_url.rstrip('/')}/marche?{urlencode({'code': invite_code})}"
-
-
-def qr_svg(url: str, title: str) -> str:
-    """``url`` as an inline SVG QR code (error correction M or better, quiet zone of 4
-    modules, sized by CSS through its viewBox)."""
-    code = segno.make(url, error="m", micro=False)
-    return str(
-        code.svg_inline(
-            scale=1, border=4, omitsize=True, svgclass="qr", title=title, dark="#000", light="#fff"
-        )
-    )
 
 
 @router.get(
@@ -66,11 +48,12 @@ def invitation_page(
     if not code:
         raise Forbidden("invitation réservée aux personnes qui animent cette marche")
     link = join_url(str(request.base_url), code)
-    page = TEMPLATES.get_template("walks/invitation.html").render(
+    page = render(
+        "walks/invitation.html",
         walk=walk,
         code=code,
         link=link,
-        qr=Markup(qr_svg(link, f"QR code pour rejoindre la marche : {link}")),  # noqa: S704
+        qr=qr_code(link, f"QR code pour rejoindre la marche : {link}"),
     )
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 
@@ -79,7 +62,8 @@ def invitation_page(
 def walks_page(conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
     """The walks the staff member may see (a facilitator: theirs), with their invitation,
     map and report."""
-    page = TEMPLATES.get_template("walks/list.html").render(
+    page = render(
+        "walks/list.html",
         walks=walks.list_walks(conn, principal),
         hands_out=principal.role in (Role.FACILITATOR, Role.ADMIN),
     )

@@ -1,19 +1,18 @@
-"""The walkers' field app (issue #8): the offline-first page ``/marche`` and its service worker.
+"""The walkers' field app: the offline-first page ``/marche`` and its service worker.
 
-The page is one HTML shell (``marche.html``, no inline script or style) whose scripts and styles
-are static files under ``api/static/marche/``. The service worker is served from ``/marche/sw.js``
-with ``Service-Worker-Allowed: /marche`` so that it controls ``/marche`` itself; its cache name is
-a hash of everything it caches, so a new deployment replaces the cached shell.
+The page is one HTML shell (template ``marche/app.html``, no inline script or style) whose
+scripts and styles are static files under ``api/static/marche/``. The service worker is served
+from ``/marche/sw.js`` with ``Service-Worker-Allowed: /marche`` so that it controls ``/marche``
+itself; its cache name is a hash of everything it caches, so a new deployment replaces the
+cached shell.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from functools import cache
 from pathlib import Path
-from string import Template
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
@@ -21,13 +20,14 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import SettingsDep
 from api.pages.maps import tiles_from
 from api.routing import StrictJSONRoute
+from app.templating import TEMPLATES_DIR, render
 from maps.assets import VENDOR_PREFIX
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["application de terrain"])
 
 SCOPE = "/marche"
 STATIC = Path(__file__).resolve().parents[1] / "static" / "marche"
-TEMPLATE = Path(__file__).with_name("marche.html")
+TEMPLATE = TEMPLATES_DIR / "marche" / "app.html"
 WORKER = STATIC / "sw.js"
 APP_URL = "/static/app/marche"
 LEAFLET_URL = f"{VENDOR_PREFIX}/leaflet/dist"
@@ -64,11 +64,12 @@ def _stamp() -> tuple[tuple[str, int, int], ...]:
 
 @cache
 def _page(stamp: object, tile_url: str, attribution: str) -> str:
-    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+    return render(
+        "marche/app.html",
         app=APP_URL,
         leaflet=LEAFLET_URL,
-        tiles=html.escape(tile_url),
-        attribution=html.escape(attribution),
+        tiles=tile_url,
+        attribution=attribution,
     )
 
 

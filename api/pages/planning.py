@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
@@ -26,6 +25,7 @@ from api.routes.planning import (
     split_codes,
 )
 from api.routing import StrictJSONRoute
+from app.templating import render
 from geo import territory
 from geo.qpv import repo as qpv_repo
 from maps.planning import hotspot_page
@@ -37,19 +37,12 @@ from surveys.grid import grid
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 
-TEMPLATES = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 CSS = Path(__file__).parents[1] / "static" / "planning.css"
 
 
 def _page(name: str, **context: Any) -> HTMLResponse:
     context.setdefault("inline_css", None)
-    return HTMLResponse(TEMPLATES.get_template(f"planning/{name}.html").render(**context))
+    return HTMLResponse(render(f"planning/{name}.html", **context))
 
 
 @router.get("/quartiers", response_class=HTMLResponse, summary="Tous les quartiers : chiffres clés")
@@ -170,4 +163,4 @@ def render_report(body: dict[str, Any], inline_css: bool = False) -> str:
         "comparison": views.report_comparison(body) if body["comparison"] else None,
         "inline_css": Markup(CSS.read_text(encoding="utf-8")) if inline_css else None,  # noqa: S704
     }
-    return TEMPLATES.get_template("planning/report.html").render(**context)
+    return render("planning/report.html", **context)

@@ -1,14 +1,13 @@
-"""Charts and tables of the planning pages, built from the dashboard and report dicts
-(markup only: the builders in ``maps.charts`` and ``maps.sketch`` escape every text)."""
+"""Charts and tables of the planning pages, laid out from the dashboard and report dicts as
+data (:class:`~maps.charts.BarChart`, :class:`~maps.charts.DataTable`,
+:class:`~maps.sketch.WalkSketch`) that the templates draw with their macros."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
-
-from maps.charts import bar_chart, table
-from maps.sketch import walk_sketch
+from maps.charts import BarChart, DataTable, bar_chart, table
+from maps.sketch import WalkSketch, walk_sketch
 
 SHORT = {
     "reperage": "Repérage",
@@ -21,16 +20,11 @@ SHORT = {
 """Short names of the six principles, for table headers."""
 
 
-def _safe(markup: str) -> Markup:
-    """Markup built by ``maps.charts`` / ``maps.sketch``, which escape every text they draw."""
-    return Markup(markup)  # noqa: S704
-
-
 def _hidden(d: dict[str, Any]) -> str:
     return f"< {d['min_count']}" if d["audience"] == "public" else "—"
 
 
-def theme_slot(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def theme_slot(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Observations of the year by theme (rows) and time slot (series)."""
     cells = d["observations"]["by_theme_slot"]
     themes = list(dict.fromkeys(c["theme_label"] for c in cells))
@@ -39,10 +33,10 @@ def theme_slot(d: dict[str, Any]) -> tuple[Markup, Markup]:
     title = f"Observations de marche {d['year']} par thème et moment"
     chart = bar_chart(title, themes, [(s, [value[(t, s)] for t in themes]) for s in slots])
     rows = [[t, *(value[(t, s)] for s in slots)] for t in themes]
-    return _safe(chart), _safe(table(title, ["Thème", *slots], rows, _hidden(d)))
+    return chart, table(title, ["Thème", *slots], rows, _hidden(d))
 
 
-def feeling(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def feeling(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Mean feeling of safety by time slot, this year and last year."""
     y, p = str(d["year"]), str(d["previous_year"])
     by = d["observations"]["feeling_by_slot"]
@@ -60,10 +54,10 @@ def feeling(d: dict[str, Any]) -> tuple[Markup, Markup]:
         for a, b in zip(by[y], by[p], strict=True)
     ]
     head = ["Moment", f"Observations {p}", f"Moyenne {p}", f"Observations {y}", f"Moyenne {y}"]
-    return _safe(chart), _safe(table(title, head, rows, _hidden(d)))
+    return chart, table(title, head, rows, _hidden(d))
 
 
-def months(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def months(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Observations month by month, this year against last year."""
     y, p = str(d["year"]), str(d["previous_year"])
     rows = {m["month"]: m for m in d["observations"]["by_month"]}
@@ -95,10 +89,10 @@ def months(d: dict[str, Any]) -> tuple[Markup, Markup]:
         for m in range(1, 13)
     ]
     head = ["Mois", f"Observations {p}", f"Sentiment {p}", f"Observations {y}", f"Sentiment {y}"]
-    return _safe(chart), _safe(table(title, head, body, _hidden(d)))
+    return chart, table(title, head, body, _hidden(d))
 
 
-def issues(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def issues(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Issues reported in the year by category, still open or closed."""
     y = d["issues"][str(d["year"])]
     labels = [c["label"] for c in y["by_category"]]
@@ -112,10 +106,10 @@ def issues(d: dict[str, Any]) -> tuple[Markup, Markup]:
         ],
     )
     rows = [[c["label"], c["open"], c["closed"]] for c in y["by_category"]]
-    return _safe(chart), _safe(table(title, ["Catégorie", "Ouverts", "Clos"], rows, _hidden(d)))
+    return chart, table(title, ["Catégorie", "Ouverts", "Clos"], rows, _hidden(d))
 
 
-def plan(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def plan(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Actions by status (chart) and by owner (table)."""
     a = d["actions"]
     title = "Actions du plan par état"
@@ -130,10 +124,10 @@ def plan(d: dict[str, Any]) -> tuple[Markup, Markup]:
         for o in a["by_owner"]
     ]
     owners = table("Actions par porteur et par état", ["Porteur", *labels, "Total"], rows)
-    return _safe(chart), _safe(owners)
+    return chart, owners
 
 
-def actors(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def actors(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Distance from the QPV to the nearest active actor, per ground."""
     a = d["actors"]
     title = "Distance du quartier à l'acteur actif le plus proche, par motif de discrimination"
@@ -167,10 +161,10 @@ def actors(d: dict[str, Any]) -> tuple[Markup, Markup]:
         "Distance (m)",
         f"À moins de {a['distance_m']} m",
     ]
-    return _safe(chart), _safe(table(title, head, rows))
+    return chart, table(title, head, rows)
 
 
-def schools(d: dict[str, Any]) -> tuple[Markup, Markup]:
+def schools(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
     """Pupils reached per school in or near the QPV."""
     e = d["exhibitions"]
     title = f"Élèves touchés par les expositions, année scolaire {e['school_year']}"
@@ -200,10 +194,10 @@ def schools(d: dict[str, Any]) -> tuple[Markup, Markup]:
         "Expositions",
         "Élèves",
     ]
-    return _safe(chart), _safe(table(title, head, rows))
+    return chart, table(title, head, rows)
 
 
-def changes(d: dict[str, Any]) -> Markup:
+def changes(d: dict[str, Any]) -> DataTable:
     """The « what changed since last year » table, with the direction in words."""
     rows = []
     for c in d["changes"]:
@@ -213,10 +207,10 @@ def changes(d: dict[str, Any]) -> Markup:
             trend = "en hausse" if now > before else "en baisse" if now < before else "stable"
         rows.append([c["label"], before, now, trend])
     head = ["Indicateur", str(d["previous_year"]), str(d["year"]), "Évolution"]
-    return _safe(table(f"Ce qui a changé depuis {d['previous_year']}", head, rows, _hidden(d)))
+    return table(f"Ce qui a changé depuis {d['previous_year']}", head, rows, _hidden(d))
 
 
-def compare_table(body: dict[str, Any]) -> Markup:
+def compare_table(body: dict[str, Any]) -> DataTable:
     """Side-by-side indicators of several QPV."""
     qs = body["qpv"]
     y = str(body["year"])
@@ -244,30 +238,28 @@ def compare_table(body: dict[str, Any]) -> Markup:
     rows = [[label, *(get(q) for q in qs)] for label, get in lines]
     head = ["Indicateur", *(f"{q['qpv']['name']} ({q['qpv']['code']})" for q in qs)]
     hidden = f"< {qs[0]['min_count']}" if body["audience"] == "public" else "—"
-    return _safe(table("Comparaison des quartiers", head, rows, hidden))
+    return table("Comparaison des quartiers", head, rows, hidden)
 
 
-def compare_chart(body: dict[str, Any]) -> Markup:
+def compare_chart(body: dict[str, Any]) -> BarChart:
     y = str(body["year"])
     qs = body["qpv"]
     title = "Sentiment de sécurité moyen, de jour et après la tombée de la nuit"
-    return _safe(
-        bar_chart(
-            title,
-            [q["qpv"]["name"] for q in qs],
-            [
-                ("ensemble", [q["observations"]["feeling"][y]["mean"] for q in qs]),
-                ("nuit", [q["observations"]["feeling_night"][y]["mean"] for q in qs]),
-            ],
-            max_value=3,
-        )
+    return bar_chart(
+        title,
+        [q["qpv"]["name"] for q in qs],
+        [
+            ("ensemble", [q["observations"]["feeling"][y]["mean"] for q in qs]),
+            ("nuit", [q["observations"]["feeling_night"][y]["mean"] for q in qs]),
+        ],
+        max_value=3,
     )
 
 
 # --- walk report -------------------------------------------------------------------------------
 
 
-def sketch(report: dict[str, Any]) -> Markup:
+def sketch(report: dict[str, Any]) -> WalkSketch:
     """The static map of the walk (route, numbered stops, QPV outline)."""
     walk = report["walk"]
     stops = [(s["position"], s["name"], tuple(s["location"]["coordinates"])) for s in walk["stops"]]
@@ -277,12 +269,12 @@ def sketch(report: dict[str, Any]) -> Markup:
         geom = q["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         outlines += [[[tuple(p) for p in ring] for ring in poly] for poly in polys]
-    return _safe(
-        walk_sketch(f"Parcours et arrêts de la marche « {walk['title']} »", stops, route, outlines)
+    return walk_sketch(
+        f"Parcours et arrêts de la marche « {walk['title']} »", stops, route, outlines
     )
 
 
-def report_themes(report: dict[str, Any]) -> tuple[Markup, Markup]:
+def report_themes(report: dict[str, Any]) -> tuple[BarChart, DataTable]:
     t = report["themes"]
     title = "Appréciation et sentiment de sécurité moyens par thème (0 à 3)"
     chart = bar_chart(
@@ -306,10 +298,10 @@ def report_themes(report: dict[str, Any]) -> tuple[Markup, Markup]:
         "Sentiment de sécurité moyen",
         "Points forts",
     ]
-    return _safe(chart), _safe(table(title, head, rows, "—"))
+    return chart, table(title, head, rows, "—")
 
 
-def report_stops(report: dict[str, Any], themes: list[tuple[str, str]]) -> Markup:
+def report_stops(report: dict[str, Any], themes: list[tuple[str, str]]) -> DataTable:
     rows = [
         [
             f"{s['position']}. {s['name']}",
@@ -327,10 +319,10 @@ def report_stops(report: dict[str, Any], themes: list[tuple[str, str]]) -> Marku
         "Sentiment de sécurité",
         *(SHORT.get(code, label) for code, label in themes),
     ]
-    return _safe(table("Appréciation moyenne par arrêt et par thème (0 à 3)", head, rows, "—"))
+    return table("Appréciation moyenne par arrêt et par thème (0 à 3)", head, rows, "—")
 
 
-def report_comparison(report: dict[str, Any]) -> tuple[Markup, Markup]:
+def report_comparison(report: dict[str, Any]) -> tuple[BarChart, DataTable]:
     w, p = report["walk"], report["paired"]
     rows_in = report["comparison"] or []
     names = [f"{c['position']}. {c['name']}" for c in rows_in]
@@ -371,4 +363,4 @@ def report_comparison(report: dict[str, Any]) -> tuple[Markup, Markup]:
         f"Appréciation ({b})",
         f"Sentiment ({b})",
     ]
-    return _safe(chart), _safe(table(title, head, rows, "—"))
+    return chart, table(title, head, rows, "—")

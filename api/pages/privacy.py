@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
 from api.routing import StrictJSONRoute
-from api.settings import Settings
+from app.settings import Settings
+from app.templating import render
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 
@@ -50,84 +51,36 @@ _WHO_SEES = (
 )
 
 
-def _contact(settings: Settings) -> str:
-    if settings.privacy_contact:
-        return (
-            "<p>Pour toute question sur vos données ou pour exercer vos droits, écrivez à : "
-            f"<strong>{html.escape(settings.privacy_contact)}</strong>.</p>"
-        )
-    return (
-        "<p><strong>Contact non configuré</strong> : l'administration de ce service doit "
-        "renseigner la personne à contacter (variable <code>CARTEGALITE_PRIVACY_CONTACT</code>)."
-        " En attendant, adressez-vous à la structure qui a organisé votre marche.</p>"
+@dataclass(frozen=True)
+class PrivacyView:
+    """What the privacy page shows: the instance's own settings, nothing invented."""
+
+    controller: str | None
+    contact: str | None
+    who_sees: tuple[tuple[str, str], ...]
+    participant_token_days: int
+    staff_token_hours: int
+    retention_months: int
+    audit_retention_months: int
+
+
+def privacy_view(settings: Settings) -> PrivacyView:
+    """The view model of ``/confidentialite`` for this instance."""
+    values = {"k": settings.public_min_count, "delay": settings.public_delay_days}
+    return PrivacyView(
+        controller=settings.privacy_controller or None,
+        contact=settings.privacy_contact or None,
+        who_sees=tuple((who, what.format(**values)) for who, what in _WHO_SEES),
+        participant_token_days=settings.participant_token_days,
+        staff_token_hours=settings.staff_token_hours,
+        retention_months=settings.retention_months,
+        audit_retention_months=settings.audit_retention_months,
     )
 
 
 def privacy_page(settings: Settings) -> str:
     """The page, from the instance's settings (nothing invented)."""
-    values = {"k": settings.public_min_count, "delay": settings.public_delay_days}
-    rows = "".join(
-        f"<tr><th scope='row'>{html.escape(who)}</th>"
-        f"<td>{html.escape(what.format(**values))}</td></tr>"
-        for who, what in _WHO_SEES
-    )
-    controller = (
-        f"<p>Responsable du traitement : <strong>{html.escape(settings.privacy_controller)}"
-        "</strong>.</p>"
-        if settings.privacy_controller
-        else "<p>Responsable du traitement : <strong>non renseigné</strong> "
-        "(variable <code>CARTEGALITE_PRIVACY_CONTROLLER</code>).</p>"
-    )
-    return f"""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Confidentialité — Cartégalité</title>
-<link rel="stylesheet" href="/static/app/site.css">
-</head>
-<body>
-<main>
-<h1>Vos données et leur protection</h1>
-<p>Les observations des marches exploratoires et des diagnostics en marchant peuvent décrire du
-harcèlement ou des discriminations : ce sont des données sensibles. Cartégalité en collecte le
-moins possible — un pseudonyme, jamais de nom, d'adresse e-mail ni de téléphone — et les
-protège.</p>
-{controller}
-<h2>Qui voit quoi</h2>
-<table>
-<caption>Ce que chaque rôle peut consulter</caption>
-<thead><tr><th scope="col">Qui</th><th scope="col">Ce qu'il voit</th></tr></thead>
-<tbody>{rows}</tbody>
-</table>
-<h2>Combien de temps</h2>
-<ul>
-<li>Votre jeton de marche expire {settings.participant_token_days} jours après la marche.</li>
-<li>Les sessions de l'équipe expirent après {settings.staff_token_hours} heures.</li>
-<li>Après {settings.retention_months} mois, les photos, les textes libres et les pseudonymes
-sont effacés et chaque point est ramené au centre de son carré de 200 m : seules restent les
-informations nécessaires aux statistiques (type, thème, notes, suites données).</li>
-<li>Le journal des consultations est conservé {settings.audit_retention_months} mois.</li>
-</ul>
-<h2>Vos droits</h2>
-<p>Avec le jeton reçu en rejoignant la marche (dans l'application de terrain), vous pouvez à tout
-moment :</p>
-<ul>
-<li><strong>récupérer</strong> tout ce que vous avez envoyé, au format JSON
-(<code>GET /api/me/export</code>) ;</li>
-<li><strong>tout effacer</strong> : observations, photos et pseudonyme
-(<code>DELETE /api/me</code>). Les statistiques publiques sont recalculées sans vos
-données.</li>
-</ul>
-<p>Vous pouvez aussi demander l'accès, la rectification ou l'effacement à la personne à contacter
-ci-dessous, et saisir la CNIL si vous estimez que vos droits ne sont pas respectés.</p>
-<h2>Contact</h2>
-{_contact(settings)}
-<p><a href="/">Retour à l'accueil</a></p>
-</main>
-</body>
-</html>
-"""
+    return render("site/privacy.html", view=privacy_view(settings))
 
 
 @router.get("/confidentialite", response_class=HTMLResponse, summary="Confidentialité")

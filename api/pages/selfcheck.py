@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from accounts import service as accounts
 from actors import finder, hours, vocab
 from api.deps import ConnDep
 from api.routes.selfcheck import ConfigDep, check_rate, rules_as_json
 from api.routing import StrictJSONRoute
+from app.templating import render as render_template
 from geo.errors import DomainError, Forbidden, Invalid, NotFound
 from selfcheck import codes, rules, service
 from selfcheck.answers import LONG_AGO, RawAnswers, recent_months
@@ -27,14 +27,6 @@ from selfcheck.orient import cards
 
 router = APIRouter(prefix="/discrimination", route_class=StrictJSONRoute, tags=["pages"])
 
-TEMPLATES = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-TEMPLATES.filters["ucfirst"] = lambda text: str(text)[:1].upper() + str(text)[1:]
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 """Nothing of these pages is kept by caches, nor sent to another site."""
 STEPS = 4
@@ -87,7 +79,7 @@ FlowDep = Annotated[Flow, Depends(flow_form)]
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    page = TEMPLATES.get_template(f"selfcheck/{name}").render(**context)
+    page = render_template(f"selfcheck/{name}", **context)
     return HTMLResponse(page, status_code=status, headers=PRIVATE)
 
 

@@ -13,7 +13,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from accounts import audit
 from accounts import service as accounts
@@ -21,15 +20,10 @@ from api.deps import ConnDep, SettingsDep
 from api.gate import SESSION_COOKIE
 from api.ratelimit import request_scheme
 from api.routing import StrictJSONRoute
+from app.templating import render
 from geo.errors import Unauthenticated
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
-
-TEMPLATES = Environment(
-    loader=PackageLoader("api", "templates"),
-    autoescape=select_autoescape(["html"], default=True),
-    undefined=StrictUndefined,
-)
 
 
 def safe_next(target: str | None) -> str:
@@ -42,8 +36,8 @@ def safe_next(target: str | None) -> str:
 def _form(
     next_path: str, hours: int, error: str = "", login: str = "", status: int = 200
 ) -> HTMLResponse:
-    page = TEMPLATES.get_template("session/login.html").render(
-        next=safe_next(next_path), hours=hours, error=error, login=login
+    page = render(
+        "session/login.html", next=safe_next(next_path), hours=hours, error=error, login=login
     )
     return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
 

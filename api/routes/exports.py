@@ -23,7 +23,7 @@ from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.routes import ogc
 from api.routes.ogc import Collection
 from api.routing import StrictJSONRoute
-from api.settings import Settings
+from app.settings import Settings
 from exhibitions.models import SchoolYear
 from geo import features
 from geo.errors import TooLarge

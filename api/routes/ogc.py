@@ -27,7 +27,7 @@ from api.deps import (
     in_thread,
 )
 from api.routing import StrictJSONRoute
-from api.settings import Settings
+from app.settings import Settings
 from geo import features
 from geo.errors import Invalid, NotFound
 from geo.features import FeatureSource

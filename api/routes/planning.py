@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ConnDep, MaybePrincipal, SettingsDep, generation_param
 from api.routing import StrictJSONRoute
-from api.settings import Settings
+from app.settings import Settings
 from planning import dashboard, hotspots
 from planning import policy as planning_policy
 from planning.models import HotspotParams, PlanningConfig

@@ -12,7 +12,7 @@ from api.cache import ResponseCache
 from api.deps import SettingsDep, in_thread
 from api.routes.surveys_common import SurveyConfigDep
 from api.routing import StrictJSONRoute
-from api.settings import Settings
+from app.settings import Settings
 from surveys.models import Kind
 from surveys.service import public
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.deps import SettingsDep
-from api.settings import Settings
+from app.settings import Settings
 from surveys.models import SurveyConfig
 
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from actors.importer import import_file
 from actors.models import ImportSummary
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from geo.localdb import LocalCluster
 from geo.postgis import connect
 from tests.conftest import ADMIN_TOKEN, clone_database, drop_database

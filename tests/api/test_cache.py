@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.cache import ResponseCache
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from surveys import demo
 from surveys.models import SurveyConfig
 

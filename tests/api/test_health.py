@@ -5,7 +5,7 @@ import time
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from tests.conftest import free_port
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from tests.cartes.conftest import bearer
 from tests.cartes.scenario import XSS, Scenario
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.settings import Settings, SettingsError
+from app.settings import Settings, SettingsError
 from exhibitions import service
 from exhibitions.coverage import TABLE_HEADERS
 from exhibitions.models import SchoolYear

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from api.main import SERVED_PACKAGES
-from api.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Settings
 from cli.maps import asset_reader
 from maps.qpv_map import qpv_map
 from maps.standalone import MissingAsset, inline_assets, inline_css, vendor_path

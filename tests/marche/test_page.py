@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.pages import marche
-from api.settings import Settings
+from app.settings import Settings
 
 
 class Shell(HTMLParser):

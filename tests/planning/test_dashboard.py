@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from actors import vocab
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from tests.planning import oracle
 from tests.planning.seed import BELLEVUE, MALAKOFF, Seeded
 

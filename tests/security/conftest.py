@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from accounts import passwords
-from api.settings import Settings
+from app.settings import Settings
 from tests.actors.test_write_api import NEW as ACTOR
 from tests.surveys.conftest import bearer, walk_obs
 from tests.surveys.images import phone_jpeg

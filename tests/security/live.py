@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx2
 
-from api.settings import PROJECT_ROOT
+from app.settings import PROJECT_ROOT
 from tests.conftest import ADMIN_TOKEN, free_port
 
 

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from api import access
 from api.deps import ConnDep
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from geo.localdb import LocalCluster
 from geo.migrate import migrate
 from geo.postgis import connect

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.headers import SecurityHeaders, tile_origin
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 
 PAGES = (
     "/",

@@ -145,7 +145,7 @@ def test_privacy_page_is_french_and_uses_the_configuration(settings: Any) -> Non
     )
     with TestClient(create_app(configured)) as c:
         page = c.get("/confidentialite").text
-        assert "dpo@exemple-collectivite.fr" in page and "Ville d&#x27;exemple" in page
+        assert "dpo@exemple-collectivite.fr" in page and "Ville d&#39;exemple" in page
         assert "18 mois" in page and "non configuré" not in page
 
 

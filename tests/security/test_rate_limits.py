@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.ratelimit import MAX_KEYS, RateLimited, TokenBuckets
-from api.settings import DEFAULT_RATE_LIMITS, Settings
+from app.settings import DEFAULT_RATE_LIMITS, Settings
 from tests.security.conftest import MALAKOFF, PASSWORD, point
 from tests.surveys.conftest import bearer, walk_obs
 

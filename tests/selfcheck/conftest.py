@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from actors.importer import import_file
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from geo.localdb import LocalCluster
 from geo.postgis import connect
 from selfcheck.models import Config

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from actors.hours import paris_now
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from selfcheck import rules, service
 from selfcheck.answers import RawAnswers, months_ago
 from selfcheck.models import TESTIMONY_FIELDS, Config

@@ -9,12 +9,13 @@ from typing import Any
 import segno
 from fastapi.testclient import TestClient
 
-from api.pages.invitation import join_url, qr_svg
+from api.pages.invitation import join_url
+from app.qr import qr_svg
 from tests.surveys.conftest import Staff, join
 
 
 def _modules(svg: str) -> list[list[bool]]:
-    """The dark modules of a segno SVG path (scale 1): ``M x y.5`` then ``h n`` / ``m dx dy``."""
+    """The dark modules of a QR SVG path (scale 1): ``M x y.5`` then ``h n`` / ``m dx dy``."""
     size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))  # type: ignore[union-attr]
     path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg).group(1)  # type: ignore[union-attr]
     grid = [[False] * size for _ in range(size)]

@@ -21,7 +21,7 @@ from pyproj import Transformer
 
 from accounts.models import Principal, Role
 from api.main import create_app
-from api.settings import Settings
+from app.settings import Settings
 from surveys.models import Kind, ObservationInput, SurveyConfig, TimeSlot, WalkInput
 from surveys.service import observations as service
 from surveys.service.walks import create_walk
