@@ -1,13 +1,14 @@
 # Cartégalité — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test setup setup-test setup-bench lint check fmt bench bench-quick db-stop clean
+.PHONY: run test setup setup-test setup-bench lint check fmt audit lock bench bench-quick db-stop clean
 
 VENV := .venv/bin
 
 run: setup ## Install what is missing, start the local PostGIS, migrate, import QPV, serve
 	$(VENV)/cartegalite serve
 
-test: setup-test ## Lint, type-check and run the whole test suite against a throw-away PostGIS
+test: setup-test ## Lint, type-check, audit the lock and run the whole test suite (throw-away PostGIS)
 	@$(MAKE) --no-print-directory check
+	@bash scripts/audit.sh
 	$(VENV)/pytest
 
 bench: setup-bench ## Benchmarks (not tests): ours vs references, same run, ~15 min; writes bench/RESULTS.md
@@ -32,6 +33,12 @@ check:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
+
+audit: setup-test ## pip-audit of the locked dependencies (skipped, with a message, when offline)
+	@bash scripts/audit.sh
+
+lock: ## Regenerate the lock files with hashes from pyproject.toml (pip-tools)
+	@bash scripts/lock.sh
 
 fmt: setup ## Format and fix what ruff can fix by itself
 	$(VENV)/ruff format .

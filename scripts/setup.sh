@@ -63,10 +63,15 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
   fi
 fi
-if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
-  say "pip install -e .[dev]"
+# Dependencies come from the lock file with hashes (requirements/dev.lock: runtime + test
+# tools, pinned, every download checked); the project itself is installed on top without
+# resolving anything (make lock regenerates the lock from pyproject.toml).
+if [ ! -f .venv/.installed ] || [ requirements/dev.lock -nt .venv/.installed ] \
+   || [ pyproject.toml -nt .venv/.installed ]; then
+  say "pip install --require-hashes -r requirements/dev.lock"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q --require-hashes -r requirements/dev.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
   touch .venv/.installed
 fi
 
