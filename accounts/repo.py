@@ -10,7 +10,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from accounts.models import Principal, Role, Territory, User
-from geo.errors import Conflict
+from geo.errors import Conflict, InvariantError
 
 
 def insert_user(
@@ -31,7 +31,8 @@ def insert_user(
         ).fetchone()
     except pg_errors.UniqueViolation as exc:
         raise Conflict(f"l'identifiant « {login} » existe déjà") from exc
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return User(row[0], row[1], Role(row[2]), row[3], row[4])
 
 
@@ -194,7 +195,8 @@ def insert_token(
         """,
         (token_hash, role.value, user_id, participant_id, walk_id, label, expires_at),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return int(row[0])
 
 

@@ -12,7 +12,7 @@ import psycopg
 from accounts import passwords, repo
 from accounts.models import STAFF_ROLES, Principal, Role, User
 from accounts.tokens import digest, new_token
-from geo.errors import Forbidden, Invalid, NotFound, Unauthenticated
+from geo.errors import Forbidden, Invalid, InvariantError, NotFound, Unauthenticated
 
 BOOTSTRAP_LABEL = "bootstrap-admin"
 ADMIN_LOGIN = "admin"
@@ -117,7 +117,8 @@ def update_user(conn: psycopg.Connection[Any], login: str, changes: dict[str, An
         if other.get("disabled"):
             repo.revoke_user_tokens(conn, user.id)
     found = repo.get_user_by_login(conn, login)
-    assert found is not None
+    if found is None:
+        raise InvariantError("expected found is not None")
     return found
 
 

@@ -14,7 +14,7 @@ from actors import importer, rules, validate
 from actors.models import EDITABLE_FIELDS, Actor, HoursOrigin
 from actors.repo import records, review
 from geo import territory
-from geo.errors import Conflict, Invalid, NotFound
+from geo.errors import Conflict, Invalid, InvariantError, NotFound
 
 MANUAL_SOURCE = "saisie Cartégalité"
 SEARCH_INPUTS = ("nom", "description", "commune", "adresse", "actor_type")
@@ -81,7 +81,8 @@ def update(
         }
         records.add_event(conn, actor_id, "update", principal.login, logged)
     updated = records.get(conn, actor_id)
-    assert updated is not None
+    if updated is None:
+        raise InvariantError("expected updated is not None")
     return updated
 
 
@@ -119,7 +120,8 @@ def verify(
             {"last_verified_on": [_json(existing.last_verified_on), day.isoformat()]},
         )
     updated = records.get(conn, actor_id)
-    assert updated is not None
+    if updated is None:
+        raise InvariantError("expected updated is not None")
     return updated
 
 

@@ -15,7 +15,7 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
 from exhibitions.models import Exhibition, Level, Priority, School, Sector, Showing, ShowingInput
-from geo.errors import Conflict, Invalid
+from geo.errors import Conflict, Invalid, InvariantError
 
 _IN_ZONE = """
     ST_Intersects((SELECT geom FROM territory WHERE id = %(territory)s), {geom})
@@ -198,7 +198,8 @@ def insert_exhibition(
         """,
         {**fields, "themes": list(fields["themes"]), "created_by": created_by},
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     conn.execute(
         "INSERT INTO exhibition_copy (exhibition_id, number) SELECT %s, generate_series(1, %s)",
         (row[0], copies),
@@ -216,7 +217,8 @@ def add_copy(conn: psycopg.Connection[Any], exhibition_id: uuid.UUID, label: str
         """,
         (exhibition_id, label, exhibition_id),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return int(row[0])
 
 
@@ -284,7 +286,8 @@ def insert_showing(
         raise Invalid(
             f"établissement {showing.uai} ou exemplaire n° {showing.copy_number} introuvable"
         ) from exc
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 

@@ -33,7 +33,7 @@ from exhibitions.models import (
 )
 from exhibitions.uai import normalise_uai
 from geo import territory
-from geo.errors import Forbidden, Invalid, NotFound
+from geo.errors import Forbidden, Invalid, InvariantError, NotFound
 
 MAX_DAYS = 366
 PUPILS_PER_CLASS = 40
@@ -113,7 +113,8 @@ def save_school(
     with conn.transaction():
         inserted, _updated = repo.upsert_schools(conn, [school])
         saved = repo.get_school(conn, uai)
-    assert saved is not None
+    if saved is None:
+        raise InvariantError("expected saved is not None")
     return saved, inserted == 1
 
 
@@ -151,7 +152,8 @@ def create_exhibition(
     with conn.transaction():
         new_id = repo.insert_exhibition(conn, fields, copies, principal.user_id)
         created = repo.get_exhibition(conn, new_id)
-    assert created is not None
+    if created is None:
+        raise InvariantError("expected created is not None")
     return created
 
 
@@ -220,7 +222,8 @@ def record_showing(
     with conn.transaction():
         new_id = repo.insert_showing(conn, data, principal.user_id)
         saved = repo.get_showing(conn, new_id)
-    assert saved is not None
+    if saved is None:
+        raise InvariantError("expected saved is not None")
     return saved
 
 
@@ -304,7 +307,8 @@ def update_showing(
         fields = {k: getattr(current, k) for k in ShowingInput.__dataclass_fields__}
         merged = ShowingInput(**{**fields, **changes})
         school = repo.get_school(conn, current.uai)
-        assert school is not None  # a booking always has its school (foreign key)
+        if school is None:
+            raise InvariantError("a booking always has its school (foreign key)")
         _check_period(merged)
         _check_counts(merged, school)
         repo.update_showing(conn, showing_id, merged)

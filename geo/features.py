@@ -13,6 +13,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from geo.errors import InvariantError
+
 Bbox = tuple[float, float, float, float]
 
 
@@ -133,7 +135,8 @@ def items(
         order=order,
     )
     row = conn.execute(query, {**params, "_limit": limit, "_offset": offset}).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     matched = int(row[0]) if row[0] is not None else _count(conn, src, cond, params)
     return str(row[2]), matched, int(row[1])
 

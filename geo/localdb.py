@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.errors import InvariantError
+
 SERVER_USER = "postgres"
 
 
@@ -77,7 +79,8 @@ class LocalCluster:
         self._as_root = os.geteuid() == 0
 
     def _bin(self, name: str) -> str:
-        assert self.bindir is not None
+        if self.bindir is None:
+            raise InvariantError("expected self.bindir is not None")
         return str(self.bindir / name)
 
     @property

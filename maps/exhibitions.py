@@ -14,6 +14,7 @@ from branca.element import Element, Figure, MacroElement, Template
 from exhibitions import coverage as coverage_table
 from exhibitions import themes as theme_vocab
 from exhibitions.models import Circulation, Coverage, CoveredSchool, priority_label
+from geo.errors import InvariantError
 from maps.layers import escape_properties
 from maps.render import Bounds, add_heading, base_map, geojson_bounds, render_html
 from maps.styles import Tiles
@@ -268,7 +269,8 @@ def coverage_page(
         f"{len(priority) - len(missed)} atteint(s), {len(missed)} non atteint(s) en {year}.",
     )
     root = m.get_root()
-    assert isinstance(root, Figure)
+    if not isinstance(root, Figure):
+        raise InvariantError("expected isinstance(root, Figure)")
     root.header.add_child(Element(_CSS))
     root.html.add_child(Element(_controls(coverage, csv_url)), index=1)
     if qpv_fc.get("features"):

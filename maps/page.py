@@ -11,6 +11,7 @@ from typing import Any
 import folium
 from branca.element import CssLink, Element, Figure
 
+from geo.errors import InvariantError
 from maps.marks import CARTES_CSS
 from maps.render import Below
 
@@ -98,7 +99,8 @@ def form(action: str, label: str, fields: Sequence[str]) -> str:
 def add_above(m: folium.Map, markup: str) -> None:
     """Markup between the heading and the map (forms, notes), inside ``.cg-page``."""
     root = m.get_root()
-    assert isinstance(root, Figure)
+    if not isinstance(root, Figure):
+        raise InvariantError("expected isinstance(root, Figure)")
     root.html.add_child(Element(f'<div class="cg-page">{markup}</div>'), index=1)
 
 
@@ -110,7 +112,8 @@ def add_below(m: folium.Map, markup: str) -> None:
 def add_page_css(m: folium.Map) -> None:
     """The stylesheet of the page parts and markers (local file)."""
     root = m.get_root()
-    assert isinstance(root, Figure)
+    if not isinstance(root, Figure):
+        raise InvariantError("expected isinstance(root, Figure)")
     root.header.add_child(CssLink(CARTES_CSS), name="cartes.css")  # the name MarksLayer uses
 
 

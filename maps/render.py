@@ -11,6 +11,7 @@ from typing import Any
 import folium
 from branca.element import Element, Figure, MacroElement, Template
 
+from geo.errors import InvariantError
 from maps.assets import VENDOR_PREFIX, localize
 from maps.csp import script_nonce
 from maps.styles import DEFAULT_BOUNDS, Tiles
@@ -233,7 +234,8 @@ def add_table(
 def add_heading(m: folium.Map, text: str, note: str | None = None) -> None:
     """A visible page heading above the map (and an optional short note)."""
     root = m.get_root()
-    assert isinstance(root, Figure)
+    if not isinstance(root, Figure):
+        raise InvariantError("expected isinstance(root, Figure)")
     extra = f'<p style="margin:4px 0 0">{html.escape(note)}</p>' if note else ""
     root.html.add_child(
         Element(

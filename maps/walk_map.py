@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import folium
 from branca.element import Element, Figure, MacroElement, Template
 
+from geo.errors import InvariantError
 from maps import page
 from maps.marks import (
     RATING_SHAPES,
@@ -84,7 +85,8 @@ def walk_map(data: WalkMapData, tiles: Tiles | None, height: str = "70vh") -> st
         title += f" ({DEMO_LABEL})"
     maps = [_side_map(sides[0], bounds, tiles, height, None, len(sides))]
     figure = maps[0].get_root()
-    assert isinstance(figure, Figure)
+    if not isinstance(figure, Figure):
+        raise InvariantError("expected isinstance(figure, Figure)")
     figure.header.add_child(Element(_SIDE_CSS), name="cg_side_css")
     figure.html.add_child(Element('<div class="cg-pair">'), name="cg_pair_open")
     for side in sides[1:]:

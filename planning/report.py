@@ -20,6 +20,7 @@ import psycopg
 from PIL import Image
 
 from accounts.models import Principal
+from geo.errors import InvariantError
 from planning import policy as planning_policy
 from planning.models import PARIS, REWALK_DISTANCE_M, SLOT_LABELS, PlanningConfig
 from planning.repo import report as repo
@@ -57,7 +58,8 @@ def walk_report(
     """
     with conn.transaction():
         ref = planning_policy.check_report(principal, walks_repo.get_ref(conn, walk_id))
-        assert principal is not None
+        if principal is None:
+            raise InvariantError("expected principal is not None")
         walk = walks_service.get_walk(conn, principal, ref.id)
         pair_id = walks_repo.paired_walk_id(conn, ref.id)
         pair_ref = walks_repo.get_ref(conn, pair_id) if pair_id else None

@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from geo.errors import Conflict
+from geo.errors import Conflict, InvariantError
 from selfcheck.models import GroupSession, Testimony
 
 # --- places ------------------------------------------------------------------------------------
@@ -142,7 +142,8 @@ def create_session(
         ).fetchone()
     except pg_errors.UniqueViolation as exc:
         raise Conflict(f"code de séance déjà utilisé : {code}") from exc
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 

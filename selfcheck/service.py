@@ -211,7 +211,8 @@ def create_session(
     with conn.transaction():
         repo.create_session(conn, code, codes.key_hash(key), label, principal.user_id, until)
     session = repo.session_by_code(conn, code)
-    assert session is not None
+    if session is None:
+        raise InvariantError("expected session is not None")
     return {**session_view(session), "results_key": key}
 
 
@@ -253,7 +254,8 @@ def close_session(conn: psycopg.Connection[Any], principal: Principal, text: str
     with conn.transaction():
         repo.close_session(conn, session.id)
     closed = repo.session_by_code(conn, session.code)
-    assert closed is not None
+    if closed is None:
+        raise InvariantError("expected closed is not None")
     return session_view(closed)
 
 

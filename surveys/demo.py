@@ -17,7 +17,7 @@ import psycopg
 from accounts import repo as accounts_repo
 from accounts import service as accounts
 from accounts.models import Principal, Role
-from geo.errors import Invalid
+from geo.errors import Invalid, InvariantError
 from surveys.grid import grid
 from surveys.models import (
     ActionInput,
@@ -125,7 +125,8 @@ def _observe(
     for pseudonym in WALKERS:
         token = walks.join(conn, walk["invite_code"], pseudonym)["token"]
         walker = accounts.resolve(conn, token)
-        assert walker is not None
+        if walker is None:
+            raise InvariantError("expected walker is not None")
         for stop in walk["stops"]:
             theme = rng.choice(grid().principles)
             lon, lat = stop["location"]["coordinates"]
@@ -167,7 +168,8 @@ def _gusp(
         )
         result = observations.submit(conn, planner, obs, config, demo=True)
         ids.append(obs.id)
-        assert result.observation["demo"] is True
+        if result.observation["demo"] is not True:
+            raise InvariantError('expected result.observation["demo"] is True')
     followup.transition(conn, planner, ids[0], TransitionInput("transmettre"))
     followup.transition(conn, planner, ids[1], TransitionInput("transmettre"))
     followup.transition(conn, planner, ids[1], TransitionInput("resoudre", "Lampe remplacée"))

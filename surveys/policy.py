@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 
 from accounts.models import Principal, Role
-from geo.errors import Conflict, Forbidden, NotFound
+from geo.errors import Conflict, Forbidden, InvariantError, NotFound
 from surveys import states
 from surveys.models import Kind, ObservationRef, WalkRef
 
@@ -329,7 +329,8 @@ def can_read_action(principal: Principal, action: dict[str, object]) -> bool:
     if territory is None:
         return True
     codes = action.get("qpv_codes") or []
-    assert isinstance(codes, list)
+    if not isinstance(codes, list):
+        raise InvariantError("expected isinstance(codes, list)")
     return action.get("created_by") == principal.login or any(c in territory for c in codes)
 
 

@@ -14,7 +14,7 @@ from psycopg import sql
 from psycopg.rows import class_row
 
 from actors.models import Actor
-from geo.errors import Conflict, Invalid
+from geo.errors import Conflict, Invalid, InvariantError
 
 WRITABLE = (
     "source",
@@ -121,7 +121,8 @@ def insert(conn: psycopg.Connection[Any], record: Mapping[str, Any]) -> uuid.UUI
         ) from exc
     except pg_errors.CheckViolation as exc:
         raise Invalid(f"valeur refusée par la base : {exc.diag.constraint_name}") from exc
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 

@@ -11,6 +11,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from actors.repo.records import _json_default
+from geo.errors import InvariantError
 
 
 def start_import(conn: psycopg.Connection[Any], path: str, fmt: str, by_login: str | None) -> int:
@@ -18,7 +19,8 @@ def start_import(conn: psycopg.Connection[Any], path: str, fmt: str, by_login: s
         "INSERT INTO actor_import (path, format, by_login) VALUES (%s, %s, %s) RETURNING id",
         (path, fmt, by_login),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return int(row[0])
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 
+from geo.errors import InvariantError
 from surveys.models import ActionInput
 
 
@@ -21,7 +22,8 @@ def insert(
         """,
         (data.title, data.description, data.owner_org, data.due_date, user_id, demo),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 
@@ -179,5 +181,6 @@ def open_by_walk_and_qpv(conn: psycopg.Connection[Any], statuses: list[str]) -> 
         _OPEN_GROUPED,
         {"st": statuses},
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return dict(row[0])

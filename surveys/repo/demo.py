@@ -6,6 +6,8 @@ from typing import Any
 
 import psycopg
 
+from geo.errors import InvariantError
+
 
 def point_near(
     conn: psycopg.Connection[Any], qpv_code: str, dx: float, dy: float
@@ -43,5 +45,6 @@ def count(conn: psycopg.Connection[Any]) -> dict[str, int]:
                (SELECT count(*) FROM actions WHERE demo)
         """
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return dict(zip(("walks", "participants", "observations", "actions"), row, strict=True))

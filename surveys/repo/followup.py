@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 
+from geo.errors import InvariantError
 from surveys.models import TransitionInput
 
 
@@ -40,7 +41,8 @@ def insert_transition(
             actor,
         ),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 
@@ -107,7 +109,8 @@ def upsert_rule(
         """,
         (category, qpv_code, body, note, user_id),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return int(row[0]), bool(row[1])
 
 

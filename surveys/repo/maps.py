@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 
+from geo.errors import InvariantError
 from surveys.mapdata import LOW_FEELING_MAX, MapFilters
 from surveys.policy import Scope, View
 from surveys.repo import located
@@ -101,7 +102,8 @@ def counts(conn: psycopg.Connection[Any]) -> tuple[int, int, int]:
         "SELECT count(*) FILTER (WHERE is_mark), count(*) FILTER (WHERE is_issue AND is_open), "
         "count(*) FILTER (WHERE is_issue AND NOT is_open) FROM map_obs"
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return int(row[0]), int(row[1]), int(row[2])
 
 

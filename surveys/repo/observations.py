@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 
+from geo.errors import InvariantError
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, SubmissionContext, WalkRef
 from surveys.policy import Scope, View
@@ -82,7 +83,8 @@ def submission_context(
             "territory": territory,
         },
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     walk = None
     if row[10] is not None:
         walk = WalkRef(row[10], row[11], row[12], row[13], row[14], row[15], tuple(row[16] or ()))
@@ -330,7 +332,8 @@ def feature_collection(
         """,
         params,
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return str(row[0])
 
 

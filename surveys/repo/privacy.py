@@ -7,6 +7,8 @@ from typing import Any
 
 import psycopg
 
+from geo.errors import InvariantError
+
 _EXPORT = """
 SELECT json_build_object(
     'participant', (
@@ -45,7 +47,8 @@ SELECT json_build_object(
 def export(conn: psycopg.Connection[Any], participant_id: uuid.UUID) -> dict[str, Any]:
     """Everything a participant submitted, as JSON-able data."""
     row = conn.execute(_EXPORT, {"pid": participant_id}).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return dict(row[0])
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 
-from geo.errors import Conflict
+from geo.errors import Conflict, InvariantError
 from surveys.models import StopInput, WalkInput, WalkRef
 from surveys.policy import Scope
 
@@ -60,7 +60,8 @@ def insert_walk(
         ).fetchone()
     except pg_errors.UniqueViolation as exc:
         raise Conflict("code d'invitation déjà attribué") from exc
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 
@@ -218,7 +219,8 @@ def insert_participant(
         "INSERT INTO participants (walk_id, pseudonym, demo) VALUES (%s, %s, %s) RETURNING id",
         (walk_id, pseudonym, demo),
     ).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     return uuid.UUID(str(row[0]))
 
 
@@ -292,6 +294,7 @@ def stop_summaries(
 def walk_date(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> date:
     """The date of a walk."""
     row = conn.execute("SELECT walk_date FROM walks WHERE id = %s", (walk_id,)).fetchone()
-    assert row is not None
+    if row is None:
+        raise InvariantError("expected row is not None")
     found: date = row[0]
     return found

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from accounts.models import Principal
-from geo.errors import Invalid, NotFound
+from geo.errors import Invalid, InvariantError, NotFound
 from surveys import policy, states
 from surveys.models import ActionInput
 from surveys.repo import actions as repo
@@ -41,7 +41,8 @@ def create(
 ) -> dict[str, Any]:
     """Create an action (status ``proposee``) linked to the observations it answers."""
     policy.check_plan(principal)
-    assert principal.user_id is not None
+    if principal.user_id is None:
+        raise InvariantError("expected principal.user_id is not None")
     with conn.transaction():
         _check_observations(conn, principal, data.observation_ids)
         action_id = repo.insert(conn, data, principal.user_id, demo)
@@ -91,7 +92,8 @@ def transition(
         if current is None:
             raise NotFound("action introuvable")
         target = states.action().step(current, action, principal.role, comment)
-        assert principal.user_id is not None
+        if principal.user_id is None:
+            raise InvariantError("expected principal.user_id is not None")
         repo.set_status(conn, action_id, action, current, target, comment, principal.user_id)
     return get(conn, principal, action_id)
 

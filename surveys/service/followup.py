@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from accounts.models import Principal
-from geo.errors import Conflict, Invalid, NotFound
+from geo.errors import Conflict, Invalid, InvariantError, NotFound
 from surveys import policy, states
 from surveys.grid import grid
 from surveys.models import TransitionInput
@@ -36,14 +36,16 @@ def transition(
         ref = obs_repo.lock_ref(conn, obs_id)
         walk = walks_repo.get_ref(conn, ref.walk_id) if ref and ref.walk_id else None
         policy.check_read_observation(principal, ref, walk)
-        assert ref is not None
+        if ref is None:
+            raise InvariantError("expected ref is not None")
         policy.check_transition(principal, ref, walk)
         if data.id is not None and _replayed(conn, principal, obs_id, data):
             return False, get_observation(conn, principal, obs_id)
         current = ref.moderation if machine.name == "moderation" else ref.followup
         target = machine.step(current, data.action, principal.role, data.comment)
         body = _responsible_body(conn, machine.transition(data.action).routes, ref, data)
-        assert principal.user_id is not None
+        if principal.user_id is None:
+            raise InvariantError("expected principal.user_id is not None")
         obs_repo.set_state(conn, obs_id, machine.name, target, body)
         repo.insert_transition(
             conn, obs_id, machine.name, data, current, target, body, principal.user_id
@@ -54,7 +56,8 @@ def transition(
 def _replayed(
     conn: psycopg.Connection[Any], principal: Principal, obs_id: uuid.UUID, data: TransitionInput
 ) -> bool:
-    assert data.id is not None
+    if data.id is None:
+        raise InvariantError("expected data.id is not None")
     prior = repo.find_transition(conn, data.id)
     if prior is None:
         return False
@@ -108,7 +111,8 @@ def set_rule(
     grid().check_category(category)
     if qpv_code is not None and walks_repo.unknown_qpv_codes(conn, (qpv_code,)):
         raise Invalid(f"code QPV inconnu : {qpv_code}")
-    assert principal.user_id is not None
+    if principal.user_id is None:
+        raise InvariantError("expected principal.user_id is not None")
     with conn.transaction():
         rule_id, created = repo.upsert_rule(conn, category, qpv_code, body, note, principal.user_id)
     rule = next(r for r in repo.list_rules(conn) if r["id"] == rule_id)

@@ -11,7 +11,7 @@ import psycopg
 
 from accounts.models import Principal, Role
 from geo import territory
-from geo.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from geo.errors import Conflict, DomainError, Forbidden, Invalid, InvariantError, NotFound
 from surveys import canonical, policy, states
 from surveys.grid import grid
 from surveys.models import (
@@ -77,7 +77,8 @@ def submit(
     )
     if body is None:  # a concurrent request with the same id committed first
         stored = repo.get_ref(conn, obs.id)
-        assert stored is not None
+        if stored is None:
+            raise InvariantError("expected stored is not None")
         return _replay(conn, principal, stored, digest)
     return SubmitResult(SubmitStatus.CREATED, decorate(body))
 
@@ -94,7 +95,8 @@ def _replay(
             "enregistrée n'a pas été modifiée (générez un nouvel identifiant)"
         )
     body = repo.observation_json(conn, stored.id, view=policy.view(principal))
-    assert body is not None
+    if body is None:
+        raise InvariantError("expected body is not None")
     return SubmitResult(SubmitStatus.DUPLICATE, decorate(body))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from accounts.models import Principal, Role
-from geo.errors import Conflict, Invalid, NotFound
+from geo.errors import Conflict, Invalid, InvariantError, NotFound
 from surveys import policy
 from surveys.models import ObservationRef, SubmitStatus, WalkRef
 from surveys.photos import reencode
@@ -63,7 +63,8 @@ def add(
                 )
             status = SubmitStatus.DUPLICATE
         meta = repo.meta(conn, photo_id)
-    assert meta is not None
+    if meta is None:
+        raise InvariantError("expected meta is not None")
     meta["url"] = f"/api/observations/{obs_id}/photos/{photo_id}"
     return status, meta
 

@@ -14,7 +14,7 @@ import psycopg
 from accounts import service as accounts
 from accounts.models import Principal, Role
 from geo import territory
-from geo.errors import Conflict, Invalid, NotFound
+from geo.errors import Conflict, Invalid, InvariantError, NotFound
 from surveys import policy, states
 from surveys.models import DEMO_LABEL, SurveyConfig, WalkInput
 from surveys.repo import walks as repo
@@ -56,7 +56,8 @@ def create_walk(
     ``facilitator_login``.
     """
     policy.check_create_walk(principal)
-    assert principal.user_id is not None
+    if principal.user_id is None:
+        raise InvariantError("expected principal.user_id is not None")
     _check_places(conn, data, config)
     facilitator_id = _facilitator(conn, principal, data)
     with conn.transaction():
@@ -75,7 +76,8 @@ def _insert_with_fresh_code(
     principal: Principal,
     demo: bool,
 ) -> uuid.UUID:
-    assert principal.user_id is not None
+    if principal.user_id is None:
+        raise InvariantError("expected principal.user_id is not None")
     for _ in range(5):
         try:
             with conn.transaction():
@@ -94,7 +96,8 @@ def _insert_with_fresh_code(
 
 
 def _facilitator(conn: psycopg.Connection[Any], principal: Principal, data: WalkInput) -> uuid.UUID:
-    assert principal.user_id is not None
+    if principal.user_id is None:
+        raise InvariantError("expected principal.user_id is not None")
     if data.facilitator_login is None:
         return principal.user_id
     if principal.role is not Role.ADMIN:
@@ -192,7 +195,8 @@ def transition(
         walk = policy.check_read_walk(principal, repo.lock_ref(conn, walk_id))
         policy.check_manage_walk(principal, walk)
         target = states.walk().step(walk.status, action, principal.role, comment)
-        assert principal.user_id is not None
+        if principal.user_id is None:
+            raise InvariantError("expected principal.user_id is not None")
         repo.set_status(conn, walk_id, walk.status, target)
         repo.insert_transition(
             conn, walk_id, action, walk.status, target, principal.user_id, comment
