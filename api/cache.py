@@ -14,6 +14,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 
+from fastapi import Request
+
 log = logging.getLogger("cartegalite.cache")
 
 
@@ -90,3 +92,13 @@ class ResponseCache:
                 self._refreshing.pop(key, None)
 
         self._refreshing[key] = asyncio.get_running_loop().create_task(refresh())
+
+
+def forget_public_aggregates(request: Request) -> None:
+    """Drop this worker's cached aggregates: called after an erasure, a deletion, a correction
+    or a moderation decision, so that what was removed leaves the public counts at once here
+    (other workers within twice ``CARTEGALITE_PUBLIC_CACHE_S``: :class:`api.cache.ResponseCache`
+    serves a stale body for one more TTL while it refreshes)."""
+    cache = getattr(request.app.state, "public_cache", None)
+    if cache is not None:
+        cache.clear()

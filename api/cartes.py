@@ -14,18 +14,19 @@ import psycopg
 from accounts.models import Principal
 from actors import finder
 from actors.finder import Criteria
-from api.pages.actors import ResidentForm, actors_map_html
+from api.pages.actors import actors_map_html
 from api.pages.exhibitions import coverage as coverage_html
-from api.routes.exhibitions import coverage_of
-from api.routes.surveys_common import survey_config_from
+from api.params.actors import ResidentForm
+from api.params.exhibitions import coverage_of
+from api.params.surveys import survey_config_from
 from app.settings import Settings
+from app.tiles import tiles_of
 from exhibitions.models import SchoolYear
 from geo import territory
 from geo.qpv import repo as qpv_repo
 from maps.public import public_map
 from maps.render import Bounds, geojson_bounds
 from maps.safety import safety_map
-from maps.styles import Tiles
 from maps.walk_map import walk_map
 from surveys.mapdata import MapFilters
 from surveys.models import DEMO_LABEL, Kind
@@ -34,11 +35,6 @@ from surveys.service import public
 
 ACTORS_NEAR_QPV_M = 1500
 """On a map centred on one QPV, the support actors within this distance of it."""
-
-
-def tiles_of(settings: Settings) -> Tiles | None:
-    """The configured tile template (``CARTEGALITE_TILE_URL``), or None when switched off."""
-    return Tiles(settings.tile_url) if settings.tile_url else None
 
 
 def _qpv(conn: psycopg.Connection[Any], generation: int, area: Bounds) -> dict[str, Any]:

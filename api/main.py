@@ -97,8 +97,6 @@ ROUTERS = [
 ]
 """Every router of the app (one line each; pages last)."""
 
-ogc.PROVIDERS.append(export_routes.ogc_collections)
-
 
 def _pool(settings: Settings, min_size: int, statement_timeout_ms: int | None) -> ConnectionPool:
     """An opening pool with the settings' limits (the connections carry the timeouts)."""

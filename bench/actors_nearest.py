@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actors.importer import import_file  # noqa: E402
+from app import bootstrap  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.servers import free_port, uvicorn_process  # noqa: E402
-from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 from geo.postgis import connect  # noqa: E402
 
@@ -87,7 +87,7 @@ LIMIT 20
 
 def prepare(url: str, synthetic: int) -> int:
     """Migrations + QPV (as ``serve``), the real actors, synthetic ones; returns the count."""
-    runtime.prepare(Settings.from_env({**os.environ, "DATABASE_URL": url}), url)
+    bootstrap.prepare(Settings.from_env({**os.environ, "DATABASE_URL": url}), url)
     with connect(url, autocommit=True) as conn:
         summary = import_file(
             conn, ROOT.parent / "shared" / "data" / "actors" / "actors_dep44.geojson"

@@ -78,12 +78,12 @@ def clone(url: str, template_url: str) -> str:
 def recreate(name: str = DB_NAME) -> str:
     """A fresh bench database prepared like ``cartegalite serve`` does (migrations, QPV of
     ``../shared``, the real actors and collèges, the bench admin token); returns its URL."""
+    from app import bootstrap
     from app.settings import Settings
-    from cli import runtime
 
     url = database_url(name)
     drop(url)
     url = database_url(name)
     settings = Settings.from_env({"DATABASE_URL": url, "CARTEGALITE_ADMIN_TOKEN": ADMIN_TOKEN})
-    runtime.prepare(settings, url)
+    bootstrap.prepare(settings, url)
     return url

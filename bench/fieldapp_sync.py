@@ -36,10 +36,10 @@ from PIL import Image, ImageDraw, ImageFilter
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app import bootstrap  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.observations_submit import ADMIN, CENTRE  # noqa: E402
 from bench.servers import free_port, uvicorn_process  # noqa: E402
-from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.marche.steps import LOCAL_DB_COUNTS  # noqa: E402
@@ -195,7 +195,7 @@ def main() -> None:
     try:
         cluster.create_database("bench")
         url = cluster.url("bench")
-        runtime.prepare(Settings.from_env({}).with_(admin_token=ADMIN), url)
+        bootstrap.prepare(Settings.from_env({}).with_(admin_token=ADMIN), url)
         chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True)
         print(
             f"machine: {platform.node()} — {os.cpu_count()} CPU "

@@ -36,9 +36,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app import bootstrap  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.servers import free_port, uvicorn_process  # noqa: E402
-from cli import runtime  # noqa: E402
 from geo.localdb import LocalCluster  # noqa: E402
 
 ADMIN = "cg_bench-admin-token-0123456789abcdef"
@@ -180,7 +180,7 @@ def main() -> None:
     try:
         cluster.create_database("bench")
         url = cluster.url("bench")
-        runtime.prepare(Settings.from_env({}).with_(admin_token=ADMIN), url)
+        bootstrap.prepare(Settings.from_env({}).with_(admin_token=ADMIN), url)
         cpu = platform.processor() or platform.machine()
         print(
             f"machine: {platform.node()} — {os.cpu_count()} CPU {cpu}, "

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from app import bootstrap
 from app.settings import Settings
 from cli import actors as actors_cli
 from cli import bench as bench_cli
@@ -69,7 +70,7 @@ def serve(
     settings = _settings()
     try:
         url = runtime.database_url(settings)
-        runtime.prepare(settings, url)
+        bootstrap.prepare(settings, url)
     except (ClusterError, MigrationError, DomainError) as exc:
         raise _fail(str(exc)) from exc
     host = host or settings.host
@@ -209,7 +210,7 @@ def qpv_derive_2024(
         with connect(runtime.database_url(settings), autocommit=True) as conn:
             migrate(conn)
             with conn.transaction():
-                written = carry_contours(conn, pairs, runtime._APPROX_SOURCE)
+                written = carry_contours(conn, pairs, bootstrap.APPROX_SOURCE)
     except DomainError as exc:
         raise _fail(exc.message) from exc
     out.print(f"QPV 2024 approximatifs écrits : {written} sur {len(pairs)} codes")

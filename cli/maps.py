@@ -20,6 +20,7 @@ from rich.console import Console
 from accounts.models import Principal, Role
 from api import cartes
 from api.main import SERVED_PACKAGES, STATIC_DIR
+from app import bootstrap
 from app.settings import Settings
 from cli import runtime
 from exhibitions.models import SchoolYear
@@ -95,7 +96,7 @@ def map_command(
     gen = generation or settings.qpv_generation
     try:
         url = runtime.database_url(settings)
-        runtime.prepare(settings, url)
+        bootstrap.prepare(settings, url)
         with out.status("construction de la carte…"), connect(url, autocommit=True) as conn:
             if name is MapName.SECURITE:
                 filters = MapFilters(

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from accounts.models import Principal, Role
 from api.pages.planning import render_report
-from api.routes.planning import planning_config_from
+from api.params.planning import planning_config_from
 from app.settings import Settings
 from cli import runtime
 from geo.postgis import connect

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from accounts import repo as accounts_repo
 from accounts.models import Principal
+from app import bootstrap
 from app.settings import Settings
 from cli import runtime
 from geo.migrate import migrate
@@ -25,9 +26,9 @@ from surveys.models import DEMO_LABEL, SurveyConfig
 
 
 def survey_config_from(settings: Settings) -> SurveyConfig:
-    """The surveys settings (as ``api.routes.surveys_common`` builds them, without importing
+    """The surveys settings (as ``api.params.surveys`` builds them, without importing
     FastAPI: CLI start-up time)."""
-    from api.routes.surveys_common import survey_config_from as build
+    from api.params.surveys import survey_config_from as build
 
     return build(settings)
 
@@ -59,7 +60,7 @@ def demo_data(
     settings = Settings.from_env()
     with runtime.cli_errors():
         url = runtime.database_url(settings)
-        runtime.prepare(settings, url)
+        bootstrap.prepare(settings, url)
         with connect(url, autocommit=True) as conn:
             migrate(conn)
             written = demo.generate(conn, survey_config_from(settings), seed=seed)

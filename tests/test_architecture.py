@@ -95,3 +95,74 @@ def test_the_check_can_fail() -> None:
 def test_every_package_is_known() -> None:
     packages = {p.parent.name for p in Path(PROJECT_ROOT).glob("*/__init__.py")}
     assert packages - {"tests", "bench"} <= INTERNAL
+
+
+# --- the web layer: routes do not import routes; routes call services, not repositories ----
+
+
+def route_modules() -> set[str]:
+    """Modules of ``api`` that define a router (``APIRouter(``)."""
+    found = set()
+    for path in (PROJECT_ROOT / "api").rglob("*.py"):
+        if "APIRouter(" in path.read_text(encoding="utf-8"):
+            found.add(".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts))
+    return found
+
+
+def web_violations(module: str, source: str, routes: set[str]) -> list[str]:
+    """A route module importing another route module or a repository."""
+    found = []
+    for name in imports_of(source):
+        if name in routes and name != module:
+            found.append(f"{module}: route imports route {name}")
+        parts = name.split(".")
+        if "repo" in parts[1:] and parts[0] in INTERNAL | {"geo"}:
+            found.append(f"{module}: route calls repository {name}")
+    return sorted(set(found))
+
+
+ROUTE_REPO_LEFT = {
+    "api.pages.exhibitions: route calls repository geo.qpv.repo",
+    "api.pages.maps: route calls repository geo.qpv.repo",
+    "api.pages.planning: route calls repository geo.qpv.repo",
+    "api.routes.actors: route calls repository actors.repo",
+    "api.routes.actors: route calls repository actors.repo.records",
+    "api.routes.actors: route calls repository actors.repo.review",
+    "api.routes.actors: route calls repository actors.repo.search",
+    "api.routes.exports: route calls repository planning.repo",
+    "api.routes.exports: route calls repository planning.repo.collections",
+    "api.routes.ogc: route calls repository geo.qpv.repo",
+    "api.routes.qpv: route calls repository geo.qpv.repo",
+}
+"""Repository calls still made by routes (to move behind service functions); the list may only
+shrink: a new one fails the test."""
+
+
+def test_routes_import_no_route_and_no_new_repository() -> None:
+    routes = route_modules()
+    problems = []
+    for module in sorted(routes):
+        path = PROJECT_ROOT.joinpath(*module.split(".")).with_suffix(".py")
+        problems += web_violations(module, path.read_text(encoding="utf-8"), routes)
+    assert [p for p in problems if "imports route" in p] == []
+    assert {p for p in problems if "repository" in p} <= ROUTE_REPO_LEFT
+
+
+def test_bench_never_imports_the_cli() -> None:
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / "bench").rglob("*.py")
+        if any(n.split(".")[0] == "cli" for n in imports_of(path.read_text(encoding="utf-8")))
+    ]
+    assert offenders == []
+
+
+def test_the_web_rules_can_fail() -> None:
+    routes = {"api.routes.a", "api.routes.b"}
+    assert web_violations("api.routes.a", "from api.routes.b import X\n", routes)
+    assert web_violations("api.routes.a", "from surveys.repo import walks\n", routes)
+    assert web_violations("api.routes.a", "from geo.qpv import repo\n", routes)
+    assert not web_violations("api.routes.a", "from api.params.planning import Year\n", routes)
+    assert any(
+        n.split(".")[0] == "cli" for n in imports_of("from cli import runtime\n")
+    )  # what test_bench_never_imports_the_cli looks for

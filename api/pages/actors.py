@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from actors import finder, hours, present, resident, rules, vocab
 from actors.finder import Criteria
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
+from api.params.actors import FormDep, ResidentForm
 from api.routing import StrictJSONRoute
 from app.templating import render
 from geo import territory
@@ -27,44 +26,6 @@ from maps.styles import Tiles
 router = APIRouter(prefix="/aide", route_class=StrictJSONRoute, tags=["pages"])
 
 Text = Annotated[str | None, Query(max_length=100)]
-
-
-@dataclass(frozen=True)
-class ResidentForm:
-    """The resident's form as received (strings; checked when used)."""
-
-    besoin: str | None = None
-    domain: str | None = None
-    ground: str | None = None
-    public: str | None = None
-    quartier: str | None = None
-    commune: str | None = None
-    lon: str | None = None
-    lat: str | None = None
-    open_now: str | None = None
-    at: str | None = None
-
-    def query(self, **override: Any) -> str:
-        values = {**self.__dict__, **override}
-        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
-
-
-def resident_form(
-    besoin: Text = None,
-    domain: Text = None,
-    ground: Text = None,
-    public: Text = None,
-    quartier: Text = None,
-    commune: Text = None,
-    lon: Text = None,
-    lat: Text = None,
-    open_now: Text = None,
-    at: Text = None,
-) -> ResidentForm:
-    return ResidentForm(besoin, domain, ground, public, quartier, commune, lon, lat, open_now, at)
-
-
-FormDep = Annotated[ResidentForm, Depends(resident_form)]
 
 
 def _criteria(form: ResidentForm) -> tuple[Criteria, str | None]:

@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import cartes
 from api.deps import ConnDep, CurrentPrincipal, Generation, MaybePrincipal, SettingsDep
-from api.pages.actors import FormDep
-from api.routes.exhibitions import Year
+from api.params.actors import FormDep
+from api.params.exhibitions import Year
 from api.routing import StrictJSONRoute
 from geo.errors import Invalid
 from surveys.mapdata import MapFilters

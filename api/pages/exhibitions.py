@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import ConnDep, SettingsDep
-from api.pages.maps import tiles_from
-from api.routes.exhibitions import CoverageDep
+from api.params.exhibitions import CoverageDep
 from api.routing import StrictJSONRoute
+from app.tiles import tiles_of
 from geo import territory
 from geo.qpv import repo as qpv_repo
 from maps.exhibitions import coverage_page
@@ -31,6 +31,6 @@ def coverage(coverage: CoverageDep, conn: ConnDep, settings: SettingsDep) -> HTM
     fc["features"] = [f for f in fc["features"] if f["properties"]["code"] in codes]
     query = urlencode({"school_year": str(coverage.school_year), "generation": coverage.generation})
     page = coverage_page(
-        coverage, fc, tiles_from(settings), area.bounds, f"/api/exhibitions/coverage.csv?{query}"
+        coverage, fc, tiles_of(settings), area.bounds, f"/api/exhibitions/coverage.csv?{query}"
     )
     return HTMLResponse(page)

@@ -9,20 +9,16 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ConnDep, Generation, SettingsDep
 from api.routing import StrictJSONRoute
+from app.tiles import tiles_of
 from geo import territory
 from geo.qpv import repo as qpv_repo
 from maps.qpv_map import qpv_map
-from maps.styles import Tiles
 
 router = APIRouter(prefix="/cartes", route_class=StrictJSONRoute, tags=["cartes"])
-
-
-def tiles_from(settings: SettingsDep) -> Tiles | None:
-    return Tiles(settings.tile_url) if settings.tile_url else None
 
 
 @router.get("/qpv", response_class=HTMLResponse, summary="Carte des quartiers prioritaires")
 def qpv_page(conn: ConnDep, settings: SettingsDep, generation: Generation) -> HTMLResponse:
     area = territory.get(conn, settings.territory)
     fc = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
-    return HTMLResponse(qpv_map(fc, generation, tiles_from(settings), area.bounds))
+    return HTMLResponse(qpv_map(fc, generation, tiles_of(settings), area.bounds))

@@ -18,9 +18,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SettingsDep
-from api.pages.maps import tiles_from
 from api.routing import StrictJSONRoute
 from app.templating import TEMPLATES_DIR, render
+from app.tiles import tiles_of
 from maps.assets import VENDOR_PREFIX
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["application de terrain"])
@@ -94,7 +94,7 @@ def page_html(tile_url: str | None, attribution: str = "") -> str:
 @router.get(SCOPE, response_class=HTMLResponse, include_in_schema=False)
 def marche(settings: SettingsDep) -> HTMLResponse:
     """The field app (join, walk, capture, my observations: views of one page)."""
-    tiles = tiles_from(settings)
+    tiles = tiles_of(settings)
     body = page_html(tiles.url if tiles else None, tiles.attribution if tiles else "")
     return HTMLResponse(body, headers={"Cache-Control": "no-cache"})
 
@@ -102,7 +102,7 @@ def marche(settings: SettingsDep) -> HTMLResponse:
 @router.get(f"{SCOPE}/sw.js", include_in_schema=False)
 def service_worker(settings: SettingsDep) -> Response:
     """The service worker, allowed to control ``/marche`` (its cache is versioned by content)."""
-    tiles = tiles_from(settings)
+    tiles = tiles_of(settings)
     page = page_html(tiles.url if tiles else None, tiles.attribution if tiles else "")
     return Response(
         _worker(_stamp(), page),

@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.pages import planning_views as views
-from api.pages.maps import tiles_from
-from api.routes.planning import (
+from api.params.planning import (
     Code,
     Demo,
     HotspotParamsDep,
@@ -26,6 +25,7 @@ from api.routes.planning import (
 )
 from api.routing import StrictJSONRoute
 from app.templating import render
+from app.tiles import tiles_of
 from geo import territory
 from geo.qpv import repo as qpv_repo
 from maps.planning import hotspot_page
@@ -95,7 +95,7 @@ def hotspots_page(
     area = territory.get(conn, settings.territory)
     generation = settings.qpv_generation
     outlines = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
-    return HTMLResponse(hotspot_page(fc, tiles_from(settings), area.bounds, outlines, generation))
+    return HTMLResponse(hotspot_page(fc, tiles_of(settings), area.bounds, outlines, generation))
 
 
 @router.get(

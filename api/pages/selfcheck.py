@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from accounts import service as accounts
 from actors import finder, hours, vocab
 from api.deps import ConnDep
-from api.routes.selfcheck import ConfigDep, check_rate, rules_as_json
+from api.params.selfcheck import ConfigDep, check_rate, rules_as_json
 from api.routing import StrictJSONRoute
 from app.templating import render as render_template
 from geo.errors import DomainError, Forbidden, Invalid, NotFound

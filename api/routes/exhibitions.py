@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from accounts.models import Principal, Role
-from api.deps import ConnDep, Generation, SettingsDep, StaffPrincipal, require
+from api.deps import ConnDep, SettingsDep, StaffPrincipal, require
+from api.params.exhibitions import CoverageDep, Year
 from api.routing import StrictJSONRoute
 from api.schemas_exhibitions import (
     CopyIn,
@@ -27,7 +27,7 @@ from api.schemas_exhibitions import (
 from exhibitions import coverage as coverage_table
 from exhibitions import service
 from exhibitions import themes as theme_vocab
-from exhibitions.models import Coverage, Level, SchoolYear, ShowingInput
+from exhibitions.models import Level, ShowingInput
 from exhibitions.uai import normalise_uai
 
 GEOJSON = "application/geo+json"
@@ -37,28 +37,6 @@ Planner = Annotated[Principal, require(Role.ADMIN, Role.PLANNER)]
 Recorder = Annotated[Principal, require(Role.ADMIN, Role.PLANNER, Role.FACILITATOR)]
 """Showings are also recorded by the facilitators who take the exhibitions to the schools."""
 
-
-def school_year_param(
-    school_year: Annotated[
-        str | None, Query(max_length=20, description="Année scolaire AAAA-AAAA (défaut : en cours)")
-    ] = None,
-) -> SchoolYear:
-    return SchoolYear.parse(school_year) if school_year else SchoolYear.of(date.today())
-
-
-Year = Annotated[SchoolYear, Depends(school_year_param)]
-
-
-def coverage_of(
-    conn: ConnDep, settings: SettingsDep, generation: Generation, year: Year
-) -> Coverage:
-    """The coverage for the query's school year and QPV generation (shared by JSON, CSV, page)."""
-    return service.coverage(
-        conn, settings.territory, generation, year, settings.exhibitions_qpv_distance_m
-    )
-
-
-CoverageDep = Annotated[Coverage, Depends(coverage_of)]
 
 schools = APIRouter(prefix="/api/schools", route_class=StrictJSONRoute, tags=["établissements"])
 

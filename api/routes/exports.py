@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -18,52 +17,18 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from accounts.models import STAFF_ROLES, Principal
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
-from api.routes import ogc
-from api.routes.ogc import Collection
 from api.routing import StrictJSONRoute
-from app.settings import Settings
-from exhibitions.models import SchoolYear
+from app import collections as ogc
 from geo import features
 from geo.errors import TooLarge
 from planning import exports
-from planning.repo import collections
-from surveys import policy, states
-from surveys.service.public import CELL_M
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["exports"])
 
 EXPORT_LIMIT = 200_000
 """Features per export (a larger collection answers 413: use OGC API paging instead)."""
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET"}
-
-
-def ogc_collections(principal: Principal | None, settings: Settings) -> list[Collection]:
-    """``actors``, ``schools`` (current school year), ``observations-public`` (public) and
-    ``observations`` (staff only, within the caller's scope, points and texts cut to the
-    caller's field-level view)."""
-    year = SchoolYear.of(date.today())
-    found = [
-        Collection(collections.actors()),
-        Collection(collections.schools(str(year), year.start, year.end)),
-        Collection(
-            collections.public_grid(
-                CELL_M,
-                settings.public_min_count,
-                settings.public_delay_days,
-                states.moderation().states_in("visible")[0],
-            )
-        ),
-    ]
-    if principal is not None and principal.is_staff:
-        found.append(
-            Collection(
-                collections.observations(policy.scope(principal), policy.view(principal)),
-                roles=STAFF_ROLES,
-            )
-        )
-    return found
 
 
 class ExportFormat(StrEnum):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import ConnDep, CurrentPrincipal
-from api.routes.surveys_common import SurveyConfigDep
+from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_field import CorrectionIn
 from surveys.grid import grid_document

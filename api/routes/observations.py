@@ -9,9 +9,9 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from api.cache import forget_public_aggregates
 from api.deps import ConnDep, CurrentPrincipal, in_thread
-from api.routes.public import forget_public_aggregates
-from api.routes.surveys_common import SurveyConfigDep
+from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_surveys import (
     BatchIn,

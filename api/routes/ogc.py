@@ -10,8 +10,6 @@ list and answers 404, like an unknown one.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -19,7 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from accounts import audit
-from accounts.models import Principal, Role
+from accounts.models import Principal
 from api.deps import (
     ConnDep,
     MaybePrincipal,
@@ -27,11 +25,9 @@ from api.deps import (
     in_thread,
 )
 from api.routing import StrictJSONRoute
-from app.settings import Settings
+from app.collections import Collection, find, visible
 from geo import features
 from geo.errors import Invalid, NotFound
-from geo.features import FeatureSource
-from geo.qpv import repo as qpv_repo
 
 router = APIRouter(prefix="/ogc", route_class=StrictJSONRoute, tags=["OGC API – Features"])
 
@@ -43,41 +39,6 @@ CONFORMANCE = [
 ]
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class Collection:
-    source: FeatureSource
-    roles: frozenset[Role] | None = None  # None: public
-
-    def readable_by(self, principal: Principal | None) -> bool:
-        return self.roles is None or (principal is not None and principal.role in self.roles)
-
-
-def _registry(principal: Principal | None, settings: Settings) -> list[Collection]:
-    found = [Collection(qpv_repo.feature_source(2015)), Collection(qpv_repo.feature_source(2024))]
-    for provider in PROVIDERS:
-        found.extend(provider(principal, settings))
-    return found
-
-
-Provider = Callable[[Principal | None, Settings], list[Collection]]
-PROVIDERS: list[Provider] = []
-"""Domain packages' collections, appended by api.main at import time (one line each). A provider
-gets the caller and the settings and returns its collections (with the roles allowed)."""
-
-
-def visible(principal: Principal | None, settings: Settings) -> dict[str, Collection]:
-    """The collections ``principal`` may read, by id."""
-    return {c.source.id: c for c in _registry(principal, settings) if c.readable_by(principal)}
-
-
-def find(principal: Principal | None, settings: Settings, cid: str) -> Collection:
-    """The collection ``cid`` when ``principal`` may read it; :class:`NotFound` otherwise."""
-    found = visible(principal, settings).get(cid)
-    if found is None:
-        raise NotFound(f"collection inconnue : {cid}")
-    return found
 
 
 def _audit_restricted(
@@ -176,9 +137,9 @@ def one_collection(
 def _parse_bbox(bbox: str | None) -> features.Bbox | None:
     if bbox is None:
         return None
-    from api.routes.qpv import _bbox
+    from api.params.geo import parse_bbox
 
-    return _bbox(bbox)
+    return parse_bbox(bbox)
 
 
 @router.get(

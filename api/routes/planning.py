@@ -2,44 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ConnDep, MaybePrincipal, SettingsDep, generation_param
+from api.deps import ConnDep, MaybePrincipal, SettingsDep
+from api.params.planning import (
+    Code,
+    Demo,
+    HotspotParamsDep,
+    PlanningConfigDep,
+    Year,
+    split_codes,
+)
 from api.routing import StrictJSONRoute
-from app.settings import Settings
 from planning import dashboard, hotspots
 from planning import policy as planning_policy
-from planning.models import HotspotParams, PlanningConfig
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["tableaux de bord"])
-
-
-def planning_config_from(settings: Settings, generation: int | None = None) -> PlanningConfig:
-    """The planning part of the settings, as the domain services take it."""
-    return PlanningConfig(
-        territory=settings.territory,
-        generation=generation or settings.qpv_generation,
-        public_min_count=settings.public_min_count,
-        public_delay_days=settings.public_delay_days,
-        actor_distance_m=settings.planning_actor_distance_m,
-        school_distance_m=settings.exhibitions_qpv_distance_m,
-    )
-
-
-def planning_config(
-    settings: SettingsDep, generation: Annotated[int, Depends(generation_param)]
-) -> PlanningConfig:
-    return planning_config_from(settings, generation)
-
-
-PlanningConfigDep = Annotated[PlanningConfig, Depends(planning_config)]
-Year = Annotated[int | None, Query(description="Année civile (défaut : l'année en cours)")]
-Demo = Annotated[bool, Query(description="Données de démonstration à la place")]
-Code = Annotated[str, Path(pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$", description="Code du QPV")]
 
 
 @router.get(
@@ -60,11 +41,6 @@ def qpv_dashboard(
     version: counts under ``public_min_count`` are ``null``."""
     audience = planning_policy.audience(principal)
     return dashboard.dashboard(conn, config, code, year, audience, demo)
-
-
-def split_codes(values: list[str]) -> list[str]:
-    """``["QP044005,QP044013", "QP044007"]`` → the three codes (repeated or comma-separated)."""
-    return [code for value in values for code in value.split(",")][:20]
 
 
 @router.get("/api/dashboards/compare", summary="Tableaux de bord de 2 à 6 QPV côte à côte")
@@ -95,24 +71,6 @@ def overview(
 ) -> dict[str, Any]:
     audience = planning_policy.audience(principal)
     return dashboard.overview(conn, config, year, audience, demo)
-
-
-def hotspot_params(
-    eps_m: Annotated[int, Query(description="Rayon DBSCAN en mètres (10 à 1000)")] = 60,
-    min_points: Annotated[int, Query(description="Observations minimales (2 à 100)")] = 4,
-    max_feeling: Annotated[
-        int, Query(description="Sentiment de sécurité au plus (0 à 2, échelle 0–3)")
-    ] = 1,
-    since: Annotated[date | None, Query(description="Depuis (AAAA-MM-JJ)")] = None,
-    until: Annotated[date | None, Query(description="Jusqu'au (AAAA-MM-JJ)")] = None,
-    qpv: Annotated[
-        str | None, Query(pattern=r"^Q[PN][0-9]{5}[0-9A-Z]$", description="Un seul QPV")
-    ] = None,
-) -> HotspotParams:
-    return HotspotParams(eps_m, min_points, max_feeling, since, until, qpv).check()
-
-
-HotspotParamsDep = Annotated[HotspotParams, Depends(hotspot_params)]
 
 
 @router.get(

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.cache import forget_public_aggregates
 from api.deps import ConnDep, CurrentPrincipal
-from api.routes.public import forget_public_aggregates
 from api.routing import StrictJSONRoute
 from api.schemas_accounts import Erased
 from surveys import privacy

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.cache import ResponseCache
 from api.deps import SettingsDep, in_thread
-from api.routes.surveys_common import SurveyConfigDep
+from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from app.settings import Settings
 from surveys.models import Kind
@@ -56,13 +56,3 @@ def _cache(request: Request, settings: Settings) -> ResponseCache:
     if cache is None:
         cache = request.app.state.public_cache = ResponseCache(settings.public_cache_s)
     return cache
-
-
-def forget_public_aggregates(request: Request) -> None:
-    """Drop this worker's cached aggregates: called after an erasure, a deletion, a correction
-    or a moderation decision, so that what was removed leaves the public counts at once here
-    (other workers within twice ``CARTEGALITE_PUBLIC_CACHE_S``: :class:`api.cache.ResponseCache`
-    serves a stale body for one more TTL while it refreshes)."""
-    cache = getattr(request.app.state, "public_cache", None)
-    if cache is not None:
-        cache.clear()

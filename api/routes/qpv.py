@@ -7,33 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import ConnDep, Generation, LonLat, SettingsDep
+from api.params.geo import parse_bbox
 from api.routing import StrictJSONRoute
 from api.schemas import LookupResult
 from geo import territory
-from geo.errors import Invalid, NotFound
+from geo.errors import NotFound
 from geo.qpv import repo
 
 router = APIRouter(prefix="/api/qpv", route_class=StrictJSONRoute, tags=["QPV"])
 
 GEOJSON = "application/geo+json"
-
-
-def _bbox(bbox: str | None) -> tuple[float, float, float, float] | None:
-    if bbox is None:
-        return None
-    try:
-        values = [float(v) for v in bbox.split(",")]
-    except ValueError as exc:
-        raise Invalid(f"bbox invalide : {bbox!r} (attendu : minLon,minLat,maxLon,maxLat)") from exc
-    if len(values) != 4:
-        raise Invalid(f"bbox invalide : {bbox!r} (4 nombres attendus)")
-    from geo.shapes import check_lon_lat
-
-    check_lon_lat(values[0], values[1])
-    check_lon_lat(values[2], values[3])
-    if values[0] > values[2] or values[1] > values[3]:
-        raise Invalid(f"bbox invalide : {bbox!r} (minimum supérieur au maximum)")
-    return (values[0], values[1], values[2], values[3])
 
 
 @router.get(
@@ -47,7 +30,7 @@ def list_qpv(
     generation: Generation,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
 ) -> Response:
-    return Response(repo.feature_collection(conn, generation, _bbox(bbox)), media_type=GEOJSON)
+    return Response(repo.feature_collection(conn, generation, parse_bbox(bbox)), media_type=GEOJSON)
 
 
 @router.get("/lookup", summary="Dans quel QPV se trouve ce point ?", response_model=LookupResult)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import ConnDep, CurrentPrincipal
-from api.routes.surveys_common import SurveyConfigDep
+from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_surveys import Joined, JoinIn, WalkCreate, WalkTransitionIn
 from surveys.service import walks as service
