@@ -18,9 +18,9 @@ import typer
 from rich.console import Console
 
 from accounts.models import Principal, Role
-from api import cartes
 from api.main import SERVED_PACKAGES, STATIC_DIR
 from app import bootstrap
+from app import maps as cartes
 from app.settings import Settings
 from cli import runtime
 from exhibitions.models import SchoolYear

@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 
 from accounts.models import Principal, Role
-from api.pages.planning import render_report
-from api.params.planning import planning_config_from
+from app.configs import planning_config_from
+from app.reports import render_report
 from app.settings import Settings
 from cli import runtime
 from geo.postgis import connect

@@ -28,7 +28,7 @@ from surveys.models import DEMO_LABEL, SurveyConfig
 def survey_config_from(settings: Settings) -> SurveyConfig:
     """The surveys settings (as ``api.params.surveys`` builds them, without importing
     FastAPI: CLI start-up time)."""
-    from api.params.surveys import survey_config_from as build
+    from app.configs import survey_config_from as build
 
     return build(settings)
 

@@ -148,6 +148,18 @@ def test_routes_import_no_route_and_no_new_repository() -> None:
     assert {p for p in problems if "repository" in p} <= ROUTE_REPO_LEFT
 
 
+def test_the_cli_reaches_the_web_layer_only_through_its_composition_root() -> None:
+    """The CLI and the web share ``app`` (settings, maps, reports, start-up); of ``api`` the
+    CLI may only use ``api.main`` (to serve the app and find its static files)."""
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}: {name}"
+        for path in (PROJECT_ROOT / "cli").rglob("*.py")
+        for name in imports_of(path.read_text(encoding="utf-8"))
+        if name.split(".")[0] == "api" and not name.startswith("api.main")
+    ]
+    assert offenders == []
+
+
 def test_bench_never_imports_the_cli() -> None:
     offenders = [
         str(path.relative_to(PROJECT_ROOT))

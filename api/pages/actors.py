@@ -4,58 +4,23 @@ beside the list, one actor's page, the embeddable widget and its snippet."""
 
 from __future__ import annotations
 
-import math
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from actors import finder, hours, present, resident, rules, vocab
-from actors.finder import Criteria
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.params.actors import FormDep, ResidentForm
 from api.routing import StrictJSONRoute
+from app.resident import _find
 from app.templating import render
-from geo import territory
-from geo.errors import Invalid, NotFound
-from maps.actors import actors_map
-from maps.styles import Tiles
+from geo.errors import NotFound
 
 router = APIRouter(prefix="/aide", route_class=StrictJSONRoute, tags=["pages"])
 
 Text = Annotated[str | None, Query(max_length=100)]
-
-
-def _criteria(form: ResidentForm) -> tuple[Criteria, str | None]:
-    """Criteria from the form; an unknown code is dropped with a French message."""
-    try:
-        crit = finder.criteria(
-            form.ground,
-            form.domain,
-            form.public,
-            form.besoin == "discrimination",
-            bool(form.open_now),
-        )
-        return crit, None
-    except Invalid as exc:
-        return Criteria(discrimination=form.besoin == "discrimination"), exc.message
-
-
-def _position(form: ResidentForm) -> tuple[float, float] | None:
-    try:
-        lon, lat = float(form.lon or ""), float(form.lat or "")
-    except ValueError:
-        return None
-    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
-
-
-def _at(form: ResidentForm) -> datetime | None:
-    try:
-        return datetime.fromisoformat(form.at) if form.at else None
-    except ValueError:
-        return None
 
 
 def _choices(conn: Any, settings: Any) -> dict[str, Any]:
@@ -66,26 +31,6 @@ def _choices(conn: Any, settings: Any) -> dict[str, Any]:
         "grounds": [(t.code, t.everyday or t.label) for t in vocab.grounds().terms],
         "publics": [(t.code, t.label) for t in vocab.publics().terms if t.code != "tous_publics"],
     }
-
-
-def _find(
-    conn: Any, settings: Any, principal: Any, form: ResidentForm
-) -> tuple[resident.ResidentResult, str | None]:
-    crit, problem = _criteria(form)
-    at = _at(form)
-    found = resident.find(
-        conn,
-        settings.territory,
-        settings.qpv_generation,
-        crit,
-        finder.viewer_for(principal, at),
-        position=_position(form),
-        quartier=form.quartier or None,
-        commune=form.commune or None,
-        at=at,
-        helplines_file=settings.helplines_file,
-    )
-    return found, problem
 
 
 def _search(conn: Any, settings: Any, principal: Any, form: ResidentForm) -> dict[str, Any]:
@@ -148,54 +93,6 @@ def map_page(request: Request) -> RedirectResponse:
     """The map of a search now lives at ``/cartes/acteurs`` (same parameters)."""
     query = request.url.query
     return RedirectResponse("/cartes/acteurs" + (f"?{query}" if query else ""), status_code=308)
-
-
-def actors_map_html(
-    conn: Any,
-    settings: Any,
-    principal: Any,
-    form: ResidentForm,
-    cadre: str | None = None,
-    lieu: uuid.UUID | None = None,
-) -> str:
-    """Folium map of a resident's search (or of one actor with ``lieu``; of every place of the
-    territory when no place is given); ``cadre`` when framed beside the list (no table then:
-    the list is the alternative). Served at ``/cartes/acteurs``."""
-    tiles = Tiles(settings.tile_url) if settings.tile_url else None
-    bounds = territory.get(conn, settings.territory).bounds
-    height = "100vh" if cadre else "75vh"
-    if lieu is not None:
-        feature = finder.one(conn, lieu, finder.viewer_for(principal))
-        title = feature["properties"]["nom"]
-        return actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
-    found, _problem = _find(conn, settings, principal, form)
-    place = found.place
-    if place is None:
-        features = _territory_actors(conn, settings, principal, form)
-        return actors_map(features, tiles, "Lieux d'aide", None, bounds, not cadre, height=height)
-    reference = None
-    if place.lon is not None and place.lat is not None:
-        reference = (place.lon, place.lat, place.label)
-    title = f"Lieux d'aide {place.label}"
-    return actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)
-
-
-def _territory_actors(
-    conn: Any, settings: Any, principal: Any, form: ResidentForm
-) -> list[dict[str, Any]]:
-    """Every place of the directory inside the territory's extent (criteria of the form)."""
-    crit, _problem = _criteria(form)
-    found = finder.listing(
-        conn, crit, finder.viewer_for(principal, _at(form)), limit=finder.MAX_LIST, at=_at(form)
-    )
-    minx, miny, maxx, maxy = territory.get(conn, settings.territory).bounds
-    return [
-        f
-        for f in found["features"]
-        if (f.get("geometry") or {}).get("type") == "Point"
-        and minx <= f["geometry"]["coordinates"][0] <= maxx
-        and miny <= f["geometry"]["coordinates"][1] <= maxy
-    ]
 
 
 @router.get("/lieux/{actor_id}", response_class=HTMLResponse, summary="Fiche d'un lieu d'aide")

@@ -1,5 +1,5 @@
 """Map pages under ``/cartes`` (French): the planners' safety map, the public map, the support
-actors, the exhibitions, a walk's map. Thin: parse, call :mod:`api.cartes`, answer HTML.
+actors, the exhibitions, a walk's map. Thin: parse, call :mod:`app.maps`, answer HTML.
 
 Staff pages take the staff bearer token (``Authorization: Bearer …``) like the rest of the API;
 a browser login comes with the hardening work (issue 7) and plugs into the same dependency.
@@ -14,11 +14,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api import cartes
 from api.deps import ConnDep, CurrentPrincipal, Generation, MaybePrincipal, SettingsDep
 from api.params.actors import FormDep
 from api.params.exhibitions import Year
 from api.routing import StrictJSONRoute
+from app import maps as cartes
 from geo.errors import Invalid
 from surveys.mapdata import MapFilters
 from surveys.models import Kind, TimeSlot

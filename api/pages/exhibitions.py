@@ -1,20 +1,14 @@
-"""The exhibitions coverage page: one map and its tables (the builder in ``maps`` stays pure)."""
+"""The exhibitions coverage page: one map and its tables (:func:`app.maps.exhibitions_page`)."""
 
 from __future__ import annotations
-
-import json
-from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api.deps import ConnDep, SettingsDep
-from api.params.exhibitions import CoverageDep
+from api.deps import ConnDep, Generation, SettingsDep
+from api.params.exhibitions import Year
 from api.routing import StrictJSONRoute
-from app.tiles import tiles_of
-from geo import territory
-from geo.qpv import repo as qpv_repo
-from maps.exhibitions import coverage_page
+from app import maps
 
 router = APIRouter(prefix="/expositions", route_class=StrictJSONRoute, tags=["pages"])
 
@@ -24,13 +18,7 @@ router = APIRouter(prefix="/expositions", route_class=StrictJSONRoute, tags=["pa
     response_class=HTMLResponse,
     summary="Couverture des établissements prioritaires (carte et tableaux)",
 )
-def coverage(coverage: CoverageDep, conn: ConnDep, settings: SettingsDep) -> HTMLResponse:
-    area = territory.get(conn, settings.territory)
-    fc = json.loads(qpv_repo.feature_collection(conn, coverage.generation, area.bounds))
-    codes = {q.code for q in coverage.qpv}
-    fc["features"] = [f for f in fc["features"] if f["properties"]["code"] in codes]
-    query = urlencode({"school_year": str(coverage.school_year), "generation": coverage.generation})
-    page = coverage_page(
-        coverage, fc, tiles_of(settings), area.bounds, f"/api/exhibitions/coverage.csv?{query}"
-    )
-    return HTMLResponse(page)
+def coverage(
+    conn: ConnDep, settings: SettingsDep, generation: Generation, year: Year
+) -> HTMLResponse:
+    return HTMLResponse(maps.exhibitions_page(conn, settings, generation, year))

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
 
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
-from api.pages import planning_views as views
 from api.params.planning import (
     Code,
     Demo,
@@ -24,6 +21,8 @@ from api.params.planning import (
     split_codes,
 )
 from api.routing import StrictJSONRoute
+from app import planning_views as views
+from app.reports import render_report
 from app.templating import render
 from app.tiles import tiles_of
 from geo import territory
@@ -33,11 +32,8 @@ from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
 from planning.models import current_year
 from planning.report import Version
-from surveys.grid import grid
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
-
-CSS = Path(__file__).parents[1] / "static" / "planning.css"
 
 
 def _page(name: str, **context: Any) -> HTMLResponse:
@@ -148,19 +144,3 @@ def report_page(
 ) -> HTMLResponse:
     body = report.walk_report(conn, principal, walk_id, config, version)
     return HTMLResponse(render_report(body))
-
-
-def render_report(body: dict[str, Any], inline_css: bool = False) -> str:
-    """The report as a standalone French HTML page (CSS inlined for files and PDF)."""
-    used = {t["theme"] for t in body["themes"]}
-    themes = [(code, grid().label_of(code)) for code in grid().themes if code in used]
-    context = {
-        "r": body,
-        "w": body["walk"],
-        "sketch": views.sketch(body),
-        "themes": views.report_themes(body),
-        "stops": views.report_stops(body, themes),
-        "comparison": views.report_comparison(body) if body["comparison"] else None,
-        "inline_css": Markup(CSS.read_text(encoding="utf-8")) if inline_css else None,  # noqa: S704
-    }
-    return render("planning/report.html", **context)

@@ -8,20 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from api.deps import SettingsDep, generation_param
-from app.settings import Settings
+from app.configs import planning_config_from
 from planning.models import HotspotParams, PlanningConfig
-
-
-def planning_config_from(settings: Settings, generation: int | None = None) -> PlanningConfig:
-    """The planning part of the settings, as the domain services take it."""
-    return PlanningConfig(
-        territory=settings.territory,
-        generation=generation or settings.qpv_generation,
-        public_min_count=settings.public_min_count,
-        public_delay_days=settings.public_delay_days,
-        actor_distance_m=settings.planning_actor_distance_m,
-        school_distance_m=settings.exhibitions_qpv_distance_m,
-    )
 
 
 def planning_config(

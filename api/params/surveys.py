@@ -7,19 +7,8 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.deps import SettingsDep
-from app.settings import Settings
+from app.configs import survey_config_from
 from surveys.models import SurveyConfig
-
-
-def survey_config_from(settings: Settings) -> SurveyConfig:
-    """The surveys part of the settings, as the domain services take it."""
-    return SurveyConfig(
-        territory=settings.territory,
-        clock_skew_s=settings.clock_skew_s,
-        public_min_count=settings.public_min_count,
-        public_delay_days=settings.public_delay_days,
-        participant_token_days=settings.participant_token_days,
-    )
 
 
 async def survey_config(settings: SettingsDep) -> SurveyConfig:

@@ -8,22 +8,22 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import psycopg
 
 from accounts.models import Principal
 from actors import finder
 from actors.finder import Criteria
-from api.pages.actors import actors_map_html
-from api.pages.exhibitions import coverage as coverage_html
-from api.params.actors import ResidentForm
-from api.params.exhibitions import coverage_of
-from api.params.surveys import survey_config_from
+from app.configs import survey_config_from
+from app.resident import ResidentForm, actors_map_html
 from app.settings import Settings
 from app.tiles import tiles_of
+from exhibitions import service as exhibitions_service
 from exhibitions.models import SchoolYear
 from geo import territory
 from geo.qpv import repo as qpv_repo
+from maps.exhibitions import coverage_page
 from maps.public import public_map
 from maps.render import Bounds, geojson_bounds
 from maps.safety import safety_map
@@ -129,9 +129,19 @@ def exhibitions_page(
     generation: int,
     year: SchoolYear,
 ) -> str:
-    """The exhibitions map: schools reached / not reached, QPV shaded by pupils reached."""
-    cov = coverage_of(conn, settings, generation, year)
-    return bytes(coverage_html(cov, conn, settings).body).decode("utf-8")
+    """The exhibitions map: schools reached / not reached, QPV shaded by pupils reached, and
+    the coverage tables (the page of ``/expositions/couverture`` and ``cartegalite map``)."""
+    coverage = exhibitions_service.coverage(
+        conn, settings.territory, generation, year, settings.exhibitions_qpv_distance_m
+    )
+    area = territory.get(conn, settings.territory)
+    fc = json.loads(qpv_repo.feature_collection(conn, coverage.generation, area.bounds))
+    codes = {q.code for q in coverage.qpv}
+    fc["features"] = [f for f in fc["features"] if f["properties"]["code"] in codes]
+    query = urlencode({"school_year": str(coverage.school_year), "generation": coverage.generation})
+    return coverage_page(
+        coverage, fc, tiles_of(settings), area.bounds, f"/api/exhibitions/coverage.csv?{query}"
+    )
 
 
 def walk_page(
