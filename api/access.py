@@ -182,14 +182,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
     ("DELETE", "/api/exhibitions/showings/{showing_id}"): roles(F, PL, A, scoped=True),
     ("GET", "/expositions/couverture"): PUBLIC_HEAVY,
-    # --- walkers' field app (issue #8): authors correct or delete their own observations ---
+    # --- walkers' field app: authors correct or delete their own observations ---
     ("GET", "/marche"): PUBLIC,
     ("GET", "/marche/sw.js"): PUBLIC,
     ("GET", "/api/grid"): PUBLIC,
     ("GET", "/api/me/observations"): anyone_with_token(locations=True),
     ("PATCH", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True, locations=True),
     ("DELETE", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
-    # --- support-actor directory (issue #4): public reads, editors write ---
+    # --- support-actor directory: public reads, editors write ---
     ("GET", "/api/actors"): PUBLIC_HEAVY,
     ("GET", "/api/actors/nearest"): PUBLIC_HEAVY,
     ("GET", "/api/actors/vocabularies"): PUBLIC,
@@ -209,7 +209,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/aide/integrer"): PUBLIC,
     ("GET", "/aide/carte"): PUBLIC_HEAVY,
     ("GET", "/aide/lieux/{actor_id}"): PUBLIC,
-    # --- youth discrimination self-check (issue #11): anonymous, testimonies throttled by
+    # --- youth discrimination self-check: anonymous, testimonies throttled by
     #     the domain itself (per address, or per group session in a workshop) ---
     ("GET", "/api/selfcheck/questions"): PUBLIC,
     ("POST", "/api/selfcheck/check"): PUBLIC_FORM,
@@ -231,13 +231,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/discrimination/seance/{code}"): PUBLIC,
     ("GET", "/discrimination/statistiques"): PUBLIC,
     ("GET", "/discrimination/regles"): PUBLIC,
-    # --- maps at scale (issue #6) ---
+    # --- maps at scale ---
     ("GET", "/cartes/publique"): PUBLIC_HEAVY,
     ("GET", "/cartes/acteurs"): PUBLIC_HEAVY,
     ("GET", "/cartes/expositions"): PUBLIC_HEAVY,
     ("GET", "/cartes/securite"): anyone_with_token(audit="read_locations", locations=True),
     ("GET", "/cartes/marches/{walk_id}"): anyone_with_token(audit="read_locations", locations=True),
-    # --- planners: dashboards, hotspots, reports, exports (issue #9) ---
+    # --- planners: dashboards, hotspots, reports, exports ---
     ("GET", "/api/qpv/{code}/dashboard"): PUBLIC_HEAVY,
     ("GET", "/api/dashboards/compare"): PUBLIC_HEAVY,
     ("GET", "/api/dashboards/overview"): PUBLIC_HEAVY,

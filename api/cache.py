@@ -3,7 +3,7 @@ computed once when many requests miss together (single flight).
 
 For expensive anonymous aggregates (the public grid costs ~1.5 s of PostgreSQL over a million
 observations): without it, sixteen concurrent requests ran sixteen identical aggregations and
-timed out (bench/, issue 10).
+timed out (measured in bench/).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class ResponseCache:
 
     An entry past its TTL is still served for another ``ttl_s`` while **one** background task
     recomputes it (stale-while-revalidate): without that, every expiry made all concurrent
-    readers wait for a 1.4 s aggregation (bench/, issue 10: p99 3.5 s once a minute). Older
+    readers wait for a 1.4 s aggregation (bench/: p99 3.5 s once a minute). Older
     than twice the TTL, or after :meth:`clear`, the next reader waits for a fresh body.
     """
 

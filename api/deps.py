@@ -35,8 +35,8 @@ def _pool_and_budget(request: Request, pool: ConnectionPool) -> tuple[Connection
     """The pool to draw from, and a budget still to apply on the connection (None when the
     pool's own connections carry it). Each budget of ``api.access`` has its own pool whose
     connections were opened with that ``statement_timeout`` (``api.main``): no ``SET`` and
-    ``RESET`` round trips per request (they cost a third of a nearest-actors request, bench/,
-    issue 10)."""
+    ``RESET`` round trips per request (they cost a third of a nearest-actors request, measured
+    in bench/)."""
     budget = _budget_ms(request)
     if not budget:
         return pool, None
@@ -72,7 +72,7 @@ async def get_conn(
 
     Taken from the pool in the thread pool (it may wait for a free connection) and given back
     on the event loop when idle (no I/O then): one thread hop per request instead of the two
-    of a sync generator dependency (bench/, issue 10: each hop costs the event loop ~0.1 ms).
+    of a sync generator dependency (bench/: each hop costs the event loop ~0.1 ms).
     """
     pool, budget = _pool_and_budget(request, pool)
     conn = await run_in_threadpool(_take, pool, budget)
@@ -115,7 +115,7 @@ async def in_thread(request: Request, fn: Callable[..., T], *args: Any) -> T:
     route's statement budget, as :func:`get_conn`).
 
     For the busiest routes: the use case costs one thread hop, where ``ConnDep`` + a sync
-    route cost two; each hop costs the event loop ~0.1–0.2 ms (bench/, issue 10). The caller
+    route cost two; each hop costs the event loop ~0.1–0.2 ms (measured in bench/). The caller
     comes from the access gate (:data:`MaybePrincipal`, resolved once per request).
     """
     pool, budget = _pool_and_budget(request, request.app.state.pool)

@@ -84,7 +84,7 @@ class Settings:
     """Observations enter the public counts this many days after they were made."""
     clock_skew_s: int = 300
     """How far in the future an observation's ``observed_at`` may be (phone clocks drift)."""
-    # --- hardening: roles, privacy, limits (issue #7) ---
+    # --- hardening: roles, privacy, limits ---
     staff_token_hours: int = 12
     """Lifetime of a staff session token (login, or the token returned at account creation)."""
     participant_token_days: int = 180
@@ -126,7 +126,7 @@ class Settings:
     """Who is responsible for the data (shown on /confidentialite)."""
     privacy_contact: str | None = None
     """Whom people write to about their data (shown on /confidentialite); never invented."""
-    # --- actors (support-actor directory, issue 4) ---
+    # --- actors (support-actor directory) ---
     helplines_file: Path | None = None
     """Help lines shown to residents (``actors/helplines.toml`` when None)."""
     actors_source: Path | None = None
@@ -134,18 +134,18 @@ class Settings:
     # --- schools (imported by serve when the database has none) ---
     schools_source: Path | None = None
     """Schools file imported by ``serve`` into an empty database."""
-    # --- selfcheck (discrimination self-check, issue 11) ---
+    # --- selfcheck (discrimination self-check) ---
     selfcheck_group_min_count: int = 3
     """A group session's counts are shown from this many answers (each count too)."""
     selfcheck_session_hours: int = 4
     """How long a group session accepts answers."""
     selfcheck_testimonies_per_hour: int = 10
     """Anonymous testimonies accepted per hour from one address (per worker process)."""
-    # --- planning: dashboards, hotspots, reports (issue 9) ---
+    # --- planning: dashboards, hotspots, reports ---
     planning_actor_distance_m: int = 1500
     """A ground of discrimination with no active actor within this distance (metres, EPSG:2154)
     of a QPV is listed among the dashboard's absences."""
-    # --- benchmarks (issue 10): what the measurements led to ---
+    # --- benchmarks: what the measurements led to ---
     public_cache_s: int = 60
     """Seconds a computed public aggregate (``GET /api/public/observations``) is served again
     before being recomputed (per worker; 0: never cached)."""
@@ -200,7 +200,7 @@ class Settings:
                 env, "CARTEGALITE_PUBLIC_DELAY_DAYS", cls.public_delay_days, 0, 365
             ),
             clock_skew_s=_int(env, "CARTEGALITE_CLOCK_SKEW_S", cls.clock_skew_s, 0, 3600),
-            # --- actors (issue 4) ---
+            # --- actors ---
             helplines_file=(
                 Path(env["CARTEGALITE_HELPLINES"]) if env.get("CARTEGALITE_HELPLINES") else None
             ),
@@ -212,7 +212,7 @@ class Settings:
                 env.get("CARTEGALITE_SCHOOLS_SOURCE")
                 or PROJECT_ROOT.parent / "shared" / "data" / "schools" / "colleges_dep44.geojson"
             ),
-            # --- selfcheck (issue 11) ---
+            # --- selfcheck ---
             selfcheck_group_min_count=_int(
                 env, "CARTEGALITE_SELFCHECK_GROUP_MIN", cls.selfcheck_group_min_count, 2, 50
             ),
@@ -222,7 +222,7 @@ class Settings:
             selfcheck_testimonies_per_hour=_int(
                 env, "CARTEGALITE_SELFCHECK_RATE", cls.selfcheck_testimonies_per_hour, 1, 10_000
             ),
-            # --- planning (issue 9) ---
+            # --- planning ---
             planning_actor_distance_m=_int(
                 env,
                 "CARTEGALITE_PLANNING_ACTOR_DISTANCE_M",
@@ -230,7 +230,7 @@ class Settings:
                 0,
                 50_000,
             ),
-            # --- benchmarks (issue 10) ---
+            # --- benchmarks ---
             public_cache_s=_int(env, "CARTEGALITE_PUBLIC_CACHE_S", cls.public_cache_s, 0, 3600),
         )
         # --- hardening ---
@@ -300,7 +300,7 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def _hardening_from_env(env: Mapping[str, str]) -> dict[str, object]:
-    """The issue #7 settings (roles, privacy, limits) from the environment."""
+    """The hardening settings (roles, privacy, limits) from the environment."""
     base = Settings
     return {
         "statement_timeout_ms": _int(

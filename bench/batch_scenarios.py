@@ -1,7 +1,7 @@
 """Scenarios 6 and 7, timed in seconds next to their reference in the same run.
 
-6. Per-QPV statistics: the query of the planners' dashboards (issue 9,
-   :func:`planning.repo.dashboard.walk_observations`, which reads the ``qpv_codes`` attributed at
+6. Per-QPV statistics: the query of the planners' dashboards
+   (:func:`planning.repo.dashboard.walk_observations`, which reads the ``qpv_codes`` attributed at
    insert) over every QPV of the territory and all the observations, against the bare PostGIS
    ``ST_Contains`` join + ``GROUP BY`` computing the same rows; both must give the same figures.
 7. ``cartegalite surveys import FILE.csv`` (a subprocess, as a user runs it) into a fresh copy of a

@@ -1,5 +1,5 @@
 """Scenario 5: the safety map with 100k observations (build + serve) against naive Folium
-CircleMarkers of the same points. Issue 6 provides ``bench/maps_safety.py`` with
+CircleMarkers of the same points. The safety map benchmark provides ``bench/maps_safety.py`` with
 ``measure(n_observations, repetitions)``; until it is on the branch the row says so."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def available() -> bool:
 
 
 def run(n_observations: int, repetitions: int, naive_repetitions: int) -> MapResult | None:
-    """Call issue 6's ``measure``; None when it is not there yet."""
+    """Call the safety map's ``measure``; None when it is not there yet."""
     if not available():
         return None
     module = importlib.import_module(MODULE)
@@ -37,7 +37,7 @@ def run(n_observations: int, repetitions: int, naive_repetitions: int) -> MapRes
 
 
 def _adapt(result: Any) -> MapResult:
-    """Issue 6's figures: ``ours_seconds``/``naive_seconds`` as {median, min, max} (or lists)
+    """The safety map's figures: ``ours_seconds``/``naive_seconds`` as {median, min, max} (or lists)
     and ``ours_bytes``/``naive_bytes`` as numbers."""
     if isinstance(result, MapResult):
         return result
@@ -53,7 +53,7 @@ def _adapt(result: Any) -> MapResult:
         return [float(v) for v in value] if isinstance(value, list) else [float(value)]
 
     note = (
-        f"bench/maps_safety.py (issue 6): /cartes/securite through the app with a staff token, "
+        f"bench/maps_safety.py: /cartes/securite through the app with a staff token, "
         f"{'aggregated in cells' if result.get('grouped') else 'individual points'}; seeded "
         f"{result.get('n_observations', '?'):,} observations in its own throw-away database"
     )

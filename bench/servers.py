@@ -69,7 +69,7 @@ def uvicorn_process(
         cmd.append("--factory")
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = LOG_DIR / f"{name}.log"
-    # the load generator is one IP and few tokens: no rate limits (#7) unless asked
+    # the load generator is one IP and few tokens: no rate limits unless asked
     env = {"CARTEGALITE_RATE_LIMIT": "off", **os.environ, **env}
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)

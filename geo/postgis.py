@@ -44,7 +44,7 @@ def check_idle(conn: psycopg.Connection[Any]) -> None:
     ``pg_terminate_backend``, a crash: the socket then holds the error notice or EOF). So a
     non-blocking ``select`` decides, and only a connection with something to read pays the
     round trip of psycopg's own check (an empty query). Saves one round trip per request
-    (bench/, issue 10).
+    (measured in bench/).
     """
     if conn.closed or conn.broken:
         raise psycopg.OperationalError("connection closed")
@@ -82,7 +82,7 @@ def make_pool(
     jit : bool
         PostgreSQL's JIT compilation. Off by default: the app's queries are short, and PostGIS
         functions' high declared costs made the planner JIT-compile the public aggregate, which
-        cost more (≈ 1.3 s) than the query itself (bench/, issue 10).
+        cost more (≈ 1.3 s) than the query itself (measured in bench/).
 
     Every connection is checked when it leaves the pool, so that connections broken by a
     database restart are replaced instead of failing a request.

@@ -1,6 +1,6 @@
 """A small in-memory limiter for the anonymous testimonies, so that the statistics cannot be
-flooded (issue 11). Clearly isolated: the generic limits of the hardening work (issue 7) can
-replace it. Per process: with N workers the limit is N times higher.
+flooded, on top of the app's generic per-IP limits (``api.ratelimit``). Per process: with N
+workers the limit is N times higher.
 
 Keys are kept as keyed hashes (a random secret per process), so no IP address is held as such,
 and nothing is ever written anywhere."""

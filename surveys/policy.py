@@ -1,8 +1,8 @@
 """Who may see and do what in the surveys domain — the one place that decides.
 
 Every service function asks this module before reading or writing; repositories turn a
-:class:`Scope` into a ``WHERE`` clause for lists. Issue #7 (object-level authorization, GDPR)
-hardens the rules here without touching the services.
+:class:`Scope` into a ``WHERE`` clause for lists; :class:`View` is the one field-level rule
+every output carrying an observation's place or text goes through.
 
 Rules:
 

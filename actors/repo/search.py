@@ -123,7 +123,7 @@ def nearest(
 
     The index scan ranks ``candidates`` by ``geography <->`` (sphere); they are re-sorted by the
     spheroid distance and only the first ``limit`` leave the database — one statement,
-    territory check included (bench/, issue 10: the extra round trip and parsing the dropped
+    territory check included (bench/: the extra round trip and parsing the dropped
     candidates cost a third of the request).
     """
     query = f"""

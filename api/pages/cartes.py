@@ -1,8 +1,8 @@
 """Map pages under ``/cartes`` (French): the planners' safety map, the public map, the support
 actors, the exhibitions, a walk's map. Thin: parse, call :mod:`app.maps`, answer HTML.
 
-Staff pages take the staff bearer token (``Authorization: Bearer …``) like the rest of the API;
-a browser login comes with the hardening work (issue 7) and plugs into the same dependency.
+Staff pages take the staff bearer token (``Authorization: Bearer …``) like the rest of the API,
+or the browser session of ``/connexion`` (GET only), through the same dependency.
 """
 
 from __future__ import annotations

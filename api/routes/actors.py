@@ -56,7 +56,7 @@ AtQuery = Annotated[
 
 def _geojson(doc: Any, status_code: int = 200) -> Response:
     """GeoJSON response; orjson (datetimes through ``str`` as before) costs a sixth of
-    ``json.dumps`` here, a tenth of a nearest-actors request (bench/, issue 10)."""
+    ``json.dumps`` here, a tenth of a nearest-actors request (measured in bench/)."""
     body = orjson.dumps(doc, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME)
     return Response(body, status_code, media_type=GEOJSON)
 

@@ -1,5 +1,5 @@
 """The walkers' field app API: the observation grid, one's own observations, corrections and
-deletions by their authors (issue #8)."""
+deletions by their authors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Authors correct or delete their own observations while their walk is open (field app, #8).
+"""Authors correct or delete their own observations while their walk is open (field app).
 
 A correction writes a new version (the original, version 1, is never overwritten) and is
 idempotent: resending the same correction after a lost answer changes nothing. A deletion erases

@@ -47,7 +47,7 @@ def submit(
     :class:`Invalid` (bad content, unknown walk/stop, outside the territory) or
     :class:`Forbidden` (the token may not write to that walk). Returns only after COMMIT.
 
-    Two round trips (measured in bench/, issue 10: a transaction of seven statements cost
+    Two round trips (measured in bench/: a transaction of seven statements cost
     twice the database time): one read of everything the checks need, then one
     ``INSERT … RETURNING`` statement writing the observation, its version and its QPV and
     returning the JSON — a single statement, hence its own transaction on an autocommit
