@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
 from geo.errors import InvariantError
 from surveys import states
@@ -21,50 +22,75 @@ JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current
 """
 
 
-def _ref(row: Any) -> ObservationRef:
+_WALK = """
+       w.id AS w_id, w.status AS w_status, w.facilitator_id AS w_facilitator_id,
+       w.created_by AS w_created_by, w.territory AS w_territory, w.demo AS w_demo,
+       w.qpv_codes AS w_qpv_codes"""
+"""The columns of a walk reference, read back by :func:`_walk` (names prefixed ``w_``)."""
+
+
+def _ref(row: dict[str, Any]) -> ObservationRef:
     return ObservationRef(
-        id=row[0],
-        kind=row[1],
-        walk_id=row[2],
-        participant_id=row[3],
-        author_user_id=row[4],
-        payload_hash=bytes(row[5]),
-        moderation=row[6],
-        followup=row[7],
-        category=row[8],
-        qpv_codes=tuple(row[9]),
+        id=row["id"],
+        kind=row["kind"],
+        walk_id=row["walk_id"],
+        participant_id=row["participant_id"],
+        author_user_id=row["author_user_id"],
+        payload_hash=bytes(row["payload_hash"]),
+        moderation=row["moderation"],
+        followup=row["followup"],
+        category=row["category"],
+        qpv_codes=tuple(row["qpv_codes"]),
     )
 
 
-def _walk(row: Any) -> WalkRef:
-    return WalkRef(row[0], row[1], row[2], row[3], row[4], row[5], tuple(row[6]))
+def _walk(row: dict[str, Any]) -> WalkRef | None:
+    if row["w_id"] is None:
+        return None
+    return WalkRef(
+        id=row["w_id"],
+        status=row["w_status"],
+        facilitator_id=row["w_facilitator_id"],
+        created_by=row["w_created_by"],
+        territory=row["w_territory"],
+        demo=row["w_demo"],
+        qpv_codes=tuple(row["w_qpv_codes"] or ()),
+    )
+
+
+def _rows(conn: psycopg.Connection[Any]) -> psycopg.Cursor[dict[str, Any]]:
+    return conn.cursor(row_factory=dict_row)
 
 
 def get_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef | None:
     """Identity, author and states of an observation, or None."""
-    row = conn.execute(_REF + " WHERE o.id = %s", (obs_id,)).fetchone()
+    row = _rows(conn).execute(_REF + " WHERE o.id = %s", (obs_id,)).fetchone()
     return _ref(row) if row else None
 
 
 def lock_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef | None:
     """The observation, row-locked until the end of the caller's transaction."""
-    row = conn.execute(_REF + " WHERE o.id = %s FOR UPDATE OF o", (obs_id,)).fetchone()
+    row = _rows(conn).execute(_REF + " WHERE o.id = %s FOR UPDATE OF o", (obs_id,)).fetchone()
     return _ref(row) if row else None
 
 
-_CONTEXT = """
+_CONTEXT = (
+    """
 SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
-       o.moderation, o.followup, v.category, v.qpv_codes,
-       w.id, w.status, w.facilitator_id, w.created_by, w.territory, w.demo, w.qpv_codes,
+       o.moderation, o.followup, v.category, v.qpv_codes,"""
+    + _WALK
+    + """,
        %(stop_id)s::uuid IS NOT NULL AND EXISTS (
-           SELECT 1 FROM walk_stops s WHERE s.id = %(stop_id)s AND s.walk_id = %(walk_id)s),
+           SELECT 1 FROM walk_stops s WHERE s.id = %(stop_id)s AND s.walk_id = %(walk_id)s)
+         AS stop_in_walk,
        COALESCE((SELECT ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-                 FROM territory t WHERE t.id = %(territory)s), false)
+                 FROM territory t WHERE t.id = %(territory)s), false) AS in_territory
 FROM (VALUES (1)) AS one (x)
 LEFT JOIN observations o ON o.id = %(id)s
 LEFT JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
 LEFT JOIN walks w ON w.id = %(walk_id)s
 """
+)
 
 
 def submission_context(
@@ -72,27 +98,28 @@ def submission_context(
 ) -> SubmissionContext:
     """In one statement: the observation already stored under ``obs.id``, the walk of
     ``obs.walk_id``, whether the stop belongs to it and whether the point is in the territory."""
-    row = conn.execute(
-        _CONTEXT,
-        {
-            "id": obs.id,
-            "walk_id": obs.walk_id,
-            "stop_id": obs.stop_id,
-            "lon": obs.lon,
-            "lat": obs.lat,
-            "territory": territory,
-        },
-    ).fetchone()
+    row = (
+        _rows(conn)
+        .execute(
+            _CONTEXT,
+            {
+                "id": obs.id,
+                "walk_id": obs.walk_id,
+                "stop_id": obs.stop_id,
+                "lon": obs.lon,
+                "lat": obs.lat,
+                "territory": territory,
+            },
+        )
+        .fetchone()
+    )
     if row is None:
         raise InvariantError("expected row is not None")
-    walk = None
-    if row[10] is not None:
-        walk = WalkRef(row[10], row[11], row[12], row[13], row[14], row[15], tuple(row[16] or ()))
     return SubmissionContext(
-        existing=_ref(row) if row[0] is not None else None,
-        walk=walk,
-        stop_in_walk=bool(row[17]),
-        in_territory=bool(row[18]),
+        existing=_ref(row) if row["id"] is not None else None,
+        walk=_walk(row),
+        stop_in_walk=bool(row["stop_in_walk"]),
+        in_territory=bool(row["in_territory"]),
     )
 
 
@@ -341,26 +368,26 @@ def refs_with_walks(
     conn: psycopg.Connection[Any], ids: list[uuid.UUID]
 ) -> list[tuple[ObservationRef, WalkRef | None, list[uuid.UUID], list[uuid.UUID]]]:
     """For each stored id: its reference, its walk, declared photo ids and received photo ids."""
-    rows = conn.execute(
-        """
+    rows = (
+        _rows(conn)
+        .execute(
+            """
         SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
-               o.moderation, o.followup, v.category, v.qpv_codes,
-               w.id, w.status, w.facilitator_id, w.created_by, w.territory, w.demo,
-               w.qpv_codes, v.photo_ids,
+               o.moderation, o.followup, v.category, v.qpv_codes,"""
+            + _WALK
+            + """, v.photo_ids,
                ARRAY(SELECT p.id FROM observation_photos p WHERE p.observation_id = o.id
-                     ORDER BY p.id)
+                     ORDER BY p.id) AS received
         FROM observations o
         JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
         LEFT JOIN walks w ON w.id = o.walk_id
         WHERE o.id = ANY(%s)
         """,
-        (ids,),
-    ).fetchall()
-    out = []
-    for row in rows:
-        walk = _walk(row[10:17]) if row[10] is not None else None
-        out.append((_ref(row), walk, list(row[17]), list(row[18])))
-    return out
+            (ids,),
+        )
+        .fetchall()
+    )
+    return [(_ref(row), _walk(row), list(row["photo_ids"]), list(row["received"])) for row in rows]
 
 
 def set_state(
