@@ -283,8 +283,25 @@ def coverage_page(
     return render_html(m)
 
 
-PAGE_COLUMNS = (1, 2, 3, 4, 8, 10, 11, 13, 14, 15, 17)
-"""Columns of the coverage table shown on the page (the CSV has them all)."""
+PAGE_COLUMNS = (
+    "quartier",
+    "distance_m",
+    "uai",
+    "etablissement",
+    "education_prioritaire",
+    "effectif",
+    "atteint_annee",
+    "eleves_annee",
+    "themes_annee",
+    "atteint_3_ans",
+    "derniere_presentation",
+)
+"""Columns of the coverage table shown on the page, by name (the CSV has them all)."""
+
+
+def _page_columns() -> list[int]:
+    """Positions of :data:`PAGE_COLUMNS` in the table's rows."""
+    return [coverage_table.TABLE_HEADERS.index(name) for name in PAGE_COLUMNS]
 
 
 def _tables(coverage: Coverage) -> str:
@@ -360,8 +377,8 @@ def _coverage_table(coverage: Coverage) -> str:
     return table_html(
         "Tableau de couverture : une ligne par établissement prioritaire et quartier "
         "(toutes les colonnes dans l'export CSV)",
-        [coverage_table.PAGE_LABELS[i] for i in PAGE_COLUMNS],
-        [tuple(row[i] for i in PAGE_COLUMNS) for row in coverage_table.table_rows(coverage)],
+        [coverage_table.PAGE_LABELS[i] for i in _page_columns()],
+        [tuple(row[i] for i in _page_columns()) for row in coverage_table.table_rows(coverage)],
         "cg-table",
     )
 
