@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 import folium
-from branca.element import Element, Figure, MacroElement, Template
+from branca.element import CssLink, Element, Figure, MacroElement, Template
 
 from exhibitions import coverage as coverage_table
 from exhibitions import themes as theme_vocab
@@ -34,24 +34,8 @@ MARKERS = {
 }
 """Category → (CSS class, glyph, French words). Each category differs by shape AND glyph."""
 
-_CSS = """<style>
-.cg-marker { background: none; border: none; }
-.cg-school { display: flex; align-items: center; justify-content: center; box-sizing: border-box;
-  width: 24px; height: 24px; font: bold 15px/1 system-ui, sans-serif; color: #fff;
-  border: 2px solid #fff; box-shadow: 0 0 0 1px #222; }
-.cg-reached { background: #1b7837; border-radius: 50%; }
-.cg-missed { background: #b2182b; border-radius: 3px; }
-.cg-other { background: #595959; border-radius: 50%; width: 16px; height: 16px; font-size: 11px; }
-.cg-tables { font: 15px/1.5 system-ui, sans-serif; padding: 0 12px; }
-.cg-tables form { display: flex; gap: 12px; align-items: end; flex-wrap: wrap; margin: 8px 0; }
-.cg-tables section { overflow-x: auto; margin: 16px 0; }
-.cg-tables caption { caption-side: top; font-weight: bold; color: #1a1a1a; }
-.cg-legend-flow ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap;
-  gap: 4px 20px; }
-.cg-legend-flow h2 { font-size: 1rem; margin: 8px 0 4px; }
-.cg-swatch { display: inline-block; width: 14px; height: 14px; margin-right: 6px;
-  vertical-align: middle; }
-</style>"""
+COVERAGE_CSS = "/static/app/couverture.css"
+"""The page's own stylesheet (school markers, tables, legend), served by the app."""
 
 
 class _Below(MacroElement):
@@ -271,7 +255,7 @@ def coverage_page(
     root = m.get_root()
     if not isinstance(root, Figure):
         raise InvariantError("expected isinstance(root, Figure)")
-    root.header.add_child(Element(_CSS))
+    root.header.add_child(CssLink(COVERAGE_CSS), name="couverture.css")
     root.html.add_child(Element(_controls(coverage, csv_url)), index=1)
     if qpv_fc.get("features"):
         qpv_choropleth(coverage, qpv_fc).add_to(m)

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from app.settings import PROJECT_ROOT
 from exhibitions.models import (
     Circulation,
     Coverage,
@@ -140,7 +141,10 @@ def test_categories_shapes_and_glyphs(shared_data: Path) -> None:
         assert all(i.endswith(f">{glyph}</span>") and f" : {words}" in i for i in mine)
     # Distinct shapes, not only colours; and every category named in words.
     assert len({m[1] for m in MARKERS.values()}) == 3
-    assert "border-radius: 50%" in page and "border-radius: 3px" in page
+    assert '<link rel="stylesheet" href="/static/app/couverture.css"/>' in page
+    css = (PROJECT_ROOT / "api" / "static" / "couverture.css").read_text(encoding="utf-8")
+    assert ".cg-reached { background: #1b7837; border-radius: 50%; }" in css
+    assert ".cg-missed { background: #b2182b; border-radius: 3px; }" in css
     assert "Collège Claude Debussy : atteint cette année" in page
     assert "Collège La Durantière : prioritaire, non atteint cette année" in page
 
