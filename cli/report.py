@@ -19,6 +19,7 @@ from accounts.models import Principal, Role
 from app.configs import planning_config_from
 from app.reports import render_report
 from app.settings import Settings
+from app.templating import render
 from cli import runtime
 from geo.postgis import connect
 from planning import report
@@ -75,12 +76,8 @@ def html_to_pdf(page_html: str, target: Path) -> None:
                 print_background=True,
                 margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
                 display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=(
-                    '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
-                    'Cartégalité — page <span class="pageNumber"></span> / '
-                    '<span class="totalPages"></span></div>'
-                ),
+                header_template=render("planning/pdf_header.html"),
+                footer_template=render("planning/pdf_footer.html"),
             )
         finally:
             browser.close()
