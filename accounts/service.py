@@ -202,3 +202,8 @@ def resolve(conn: psycopg.Connection[Any], token: str) -> Principal | None:
     if not token or len(token) > 200:
         return None
     return repo.find_principal(conn, digest(token))
+
+
+def list_users(conn: psycopg.Connection[Any]) -> list[User]:
+    """Every staff account (the admins' list)."""
+    return repo.list_users(conn)

@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 
 from accounts.models import Principal
-from actors import importer, rules, validate
+from actors import hours, importer, quality, rules, validate
 from actors.models import EDITABLE_FIELDS, Actor, HoursOrigin
-from actors.repo import records, review
+from actors.repo import records, review, search
 from geo import territory
 from geo.errors import Conflict, Invalid, InvariantError, NotFound
 
@@ -177,3 +177,23 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
         for k, v in record.items()
         if k not in ("search_text", "commune_key") and v not in (None, "", [])
     }
+
+
+def export_geojson(conn: psycopg.Connection[Any], viewer: search.Viewer) -> str:
+    """Every actor ``viewer`` may see, as a GeoJSON FeatureCollection (built in SQL)."""
+    return search.collection(conn, search.Filters(), viewer)
+
+
+def export_actors(conn: psycopg.Connection[Any], viewer: search.Viewer) -> list[Actor]:
+    """Every actor ``viewer`` may see (for the data·inclusion exports)."""
+    return search.actors(conn, search.Filters(), viewer)
+
+
+def campaign(conn: psycopg.Connection[Any], threshold: int) -> list[dict[str, Any]]:
+    """The update campaign of today (Europe/Paris): see :func:`actors.quality.campaign`."""
+    return quality.campaign(records.all_actors(conn), hours.paris_now().date(), threshold)
+
+
+def duplicates(conn: psycopg.Connection[Any], state: str | None) -> list[dict[str, Any]]:
+    """Possible duplicates found by the imports, in one review state (None: all)."""
+    return review.list_duplicates(conn, state)

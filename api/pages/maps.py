@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ConnDep, Generation, SettingsDep
 from api.routing import StrictJSONRoute
 from app.tiles import tiles_of
-from geo import territory
-from geo.qpv import repo as qpv_repo
+from geo import qpv, territory
 from maps.qpv_map import qpv_map
 
 router = APIRouter(prefix="/cartes", route_class=StrictJSONRoute, tags=["cartes"])
@@ -20,5 +19,5 @@ router = APIRouter(prefix="/cartes", route_class=StrictJSONRoute, tags=["cartes"
 @router.get("/qpv", response_class=HTMLResponse, summary="Carte des quartiers prioritaires")
 def qpv_page(conn: ConnDep, settings: SettingsDep, generation: Generation) -> HTMLResponse:
     area = territory.get(conn, settings.territory)
-    fc = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
+    fc = json.loads(qpv.feature_collection(conn, generation, area.bounds))
     return HTMLResponse(qpv_map(fc, generation, tiles_of(settings), area.bounds))

@@ -25,8 +25,7 @@ from app import planning_views as views
 from app.reports import render_report
 from app.templating import render
 from app.tiles import tiles_of
-from geo import territory
-from geo.qpv import repo as qpv_repo
+from geo import qpv, territory
 from maps.planning import hotspot_page
 from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
@@ -90,7 +89,7 @@ def hotspots_page(
     fc = hotspots.hotspots(conn, principal, params, demo, settings.public_min_count)
     area = territory.get(conn, settings.territory)
     generation = settings.qpv_generation
-    outlines = json.loads(qpv_repo.feature_collection(conn, generation, area.bounds))
+    outlines = json.loads(qpv.feature_collection(conn, generation, area.bounds))
     return HTMLResponse(hotspot_page(fc, tiles_of(settings), area.bounds, outlines, generation))
 
 

@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse
 from accounts.models import Principal, Role
 from actors import export, finder, helplines, hours, quality, service, vocab
 from actors.finder import Criteria
-from actors.repo import records, review, search
 from api.deps import (
     ConnDep,
     Generation,
@@ -181,10 +180,9 @@ def export_actors(
     extensions: bool = True,
 ) -> Response:
     viewer = finder.viewer_for(principal)
-    filters = search.Filters()
     if format == "geojson":
-        return Response(search.collection(conn, filters, viewer), media_type=GEOJSON)
-    actors = search.actors(conn, filters, viewer)
+        return Response(service.export_geojson(conn, viewer), media_type=GEOJSON)
+    actors = service.export_actors(conn, viewer)
     if format == "datainclusion-csv":
         return Response(
             export.datainclusion_csv(actors, entity),
@@ -201,7 +199,7 @@ def campaign(
     threshold: Annotated[int, Query(ge=0, le=100)] = quality.DEFAULT_THRESHOLD,
     format: Literal["json", "csv"] = "json",
 ) -> Any:
-    items = quality.campaign(records.all_actors(conn), hours.paris_now().date(), threshold)
+    items = service.campaign(conn, threshold)
     if format == "csv":
         return Response(quality.campaign_csv(items), media_type="text/csv; charset=utf-8")
     return {"threshold": threshold, "count": len(items), "actors": items}
@@ -213,7 +211,7 @@ def duplicates(
     _editor: EditorPrincipal,
     state: Literal["a_examiner", "confirme", "distinct"] | None = "a_examiner",
 ) -> list[dict[str, Any]]:
-    return review.list_duplicates(conn, state)
+    return service.duplicates(conn, state)
 
 
 @router.post("/duplicates/{dup_id}", summary="Trancher un doublon possible (équipe)")

@@ -23,7 +23,7 @@ def health(pool: Annotated[ConnectionPool, Depends(get_pool)]) -> JSONResponse:
         with pool.connection(timeout=2.0) as conn:
             version = postgis_version(conn)
             server = conn.info.server_version
-            gens = qpv.repo.generations(conn)
+            gens = qpv.generations(conn)
     except Exception:  # the database is down, slow or unreachable
         return JSONResponse(
             {"status": "unavailable", "detail": "base de données indisponible"},

@@ -10,9 +10,8 @@ from api.deps import ConnDep, Generation, LonLat, SettingsDep
 from api.params.geo import parse_bbox
 from api.routing import StrictJSONRoute
 from api.schemas import LookupResult
-from geo import territory
+from geo import qpv, territory
 from geo.errors import NotFound
-from geo.qpv import repo
 
 router = APIRouter(prefix="/api/qpv", route_class=StrictJSONRoute, tags=["QPV"])
 
@@ -30,14 +29,14 @@ def list_qpv(
     generation: Generation,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
 ) -> Response:
-    return Response(repo.feature_collection(conn, generation, parse_bbox(bbox)), media_type=GEOJSON)
+    return Response(qpv.feature_collection(conn, generation, parse_bbox(bbox)), media_type=GEOJSON)
 
 
 @router.get("/lookup", summary="Dans quel QPV se trouve ce point ?", response_model=LookupResult)
 def lookup(conn: ConnDep, settings: SettingsDep, point: LonLat, generation: Generation) -> Any:
     lon, lat = point
     territory.check_point(conn, settings.territory, lon, lat)
-    found = repo.lookup(conn, lon, lat, generation)
+    found = qpv.lookup(conn, lon, lat, generation)
     if found["qpv"]:
         message = f"Ce point est dans le quartier prioritaire {found['qpv']['name']}."
     elif found["nearest"]:
@@ -62,7 +61,7 @@ def get_qpv(
     code: Annotated[str, Path(max_length=16, description="Code QPV, ex. QP044005")],
     generation: Annotated[int | None, Query(description="2015 ou 2024")] = None,
 ) -> Response:
-    text = repo.feature(conn, code.strip().upper(), generation)
+    text = qpv.feature(conn, code.strip().upper(), generation)
     if text is None:
         raise NotFound(f"quartier prioritaire inconnu : {code}")
     return Response(text, media_type=GEOJSON)

@@ -51,7 +51,7 @@ def create_user(
 
 @router.get("/users", response_model=list[UserOut], summary="Comptes de l'équipe")
 def list_users(conn: ConnDep, _admin: AdminPrincipal) -> Any:
-    return [_out(u) for u in accounts.repo.list_users(conn)]
+    return [_out(u) for u in accounts.list_users(conn)]
 
 
 @router.patch("/users/{login}", response_model=UserOut, summary="Modifier un compte")

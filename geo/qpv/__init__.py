@@ -2,7 +2,15 @@
 
 from geo.qpv.manifest import Manifest, load_manifest
 from geo.qpv.read import ImportProblems, QpvFile, read_qpv
-from geo.qpv.repo import ImportSummary, count, lookup, upsert
+from geo.qpv.repo import (
+    ImportSummary,
+    count,
+    feature,
+    feature_collection,
+    generations,
+    lookup,
+    upsert,
+)
 
 __all__ = [
     "ImportProblems",
@@ -10,6 +18,9 @@ __all__ = [
     "Manifest",
     "QpvFile",
     "count",
+    "feature",
+    "feature_collection",
+    "generations",
     "load_manifest",
     "lookup",
     "read_qpv",
