@@ -240,7 +240,9 @@ _DI_DIRECT = (
 _DI_SERVICE = ("thematiques", "modes_accueil", "horaires_accueil", "telephone", "courriel")
 
 
-def _di_row(item: dict[str, Any], services: list[dict[str, Any]], notes: list[str]) -> dict:
+def _di_row(
+    item: dict[str, Any], services: list[dict[str, Any]], notes: list[str]
+) -> dict[str, Any]:
     data: dict[str, Any] = {k: item.get(k) for k in _DI_DIRECT if item.get(k) not in (None, "")}
     data["source_id"] = item.get("id")
     data["lon"], data["lat"] = item.get("longitude"), item.get("latitude")

@@ -19,11 +19,13 @@ from geo.errors import Forbidden, Invalid, Unauthenticated
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_pool(request: Request) -> ConnectionPool:
-    return request.app.state.pool
+    pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = request.app.state.pool
+    return pool
 
 
 def _budget_ms(request: Request) -> int | None:

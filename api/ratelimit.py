@@ -103,7 +103,7 @@ def request_scheme(scope: Scope, trusted: Iterable[str] = ()) -> str:
             if name == b"x-forwarded-proto":
                 proto = value.decode("latin-1").split(",")[0].strip().lower()
                 if proto in ("http", "https"):
-                    return proto
+                    return str(proto)
     return str(scope.get("scheme", "http"))
 
 

@@ -126,7 +126,7 @@ def main() -> None:
                 ("GET /api/exhibitions/coverage.csv", "/api/exhibitions/coverage.csv"),
                 ("GET /expositions/couverture (page)", "/expositions/couverture"),
             ]:
-                timed(label, max(20, args.runs // 4), lambda p=path: client.get(f"{p}?{query}"))
+                timed(label, max(20, args.runs // 4), lambda p=path: client.get(f"{p}?{query}"))  # type: ignore[misc]
             size = len(client.get(f"/expositions/couverture?{query}").content)
             print(f"page size {size / 1024:.0f} KiB with {args.showings} showings")
     finally:

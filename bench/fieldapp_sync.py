@@ -28,6 +28,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import psycopg
@@ -82,7 +83,7 @@ def street_photo() -> bytes:
     return out.getvalue()
 
 
-def records(walk_id: str, n: int) -> list[dict[str, object]]:
+def records(walk_id: str, n: int) -> list[dict[str, Any]]:
     when = (datetime.now(UTC) - timedelta(minutes=30)).isoformat()
     out = []
     for i in range(n):

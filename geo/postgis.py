@@ -22,7 +22,7 @@ class ShapelyDumper(Dumper):
     def dump(self, obj: BaseGeometry) -> bytes:
         if shapely.get_srid(obj) == 0:
             obj = shapely.set_srid(obj, WGS84)
-        return shapely.to_wkb(obj, hex=True, include_srid=True).encode()
+        return bytes(str(shapely.to_wkb(obj, hex=True, include_srid=True)).encode())
 
 
 def configure(conn: psycopg.Connection[Any]) -> None:

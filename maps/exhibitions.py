@@ -9,7 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 import folium
-from branca.element import CssLink, Element, Figure, MacroElement, Template
+from branca.element import CssLink, Element, Figure, MacroElement
+from jinja2 import Template
 
 from exhibitions import coverage as coverage_table
 from exhibitions import themes as theme_vocab

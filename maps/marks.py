@@ -13,9 +13,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from branca.element import Template
 from folium.elements import JSCSSMixin
 from folium.map import Layer
+from jinja2 import Template
 
 from surveys.grid import grid
 from surveys.mapdata import IssueMark, Mark

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import folium
-from branca.element import Element, Figure, MacroElement, Template
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from geo.errors import InvariantError
 from maps.assets import VENDOR_PREFIX, localize

@@ -8,7 +8,8 @@ import html
 from collections.abc import Sequence
 
 import folium
-from branca.element import Element, Figure, MacroElement, Template
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from geo.errors import InvariantError
 from maps import page

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from actors import finder, hours, present, resident, rules, vocab
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
-from api.params.actors import FormDep, ResidentForm
+from api.params.actors import FormDep
 from api.routing import StrictJSONRoute
-from app.resident import _find
+from app.resident import ResidentForm, _find
 from app.templating import render
 from geo.errors import NotFound
 

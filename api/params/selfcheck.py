@@ -38,7 +38,8 @@ def throttles(request: Request) -> dict[str, Throttle]:
             "address": Throttle(per_hour, 3600),
             "session": Throttle(SESSION_ANSWERS_MAX, 72 * 3600),
         }
-    return state.selfcheck_throttles
+    found: dict[str, Throttle] = state.selfcheck_throttles
+    return found
 
 
 def check_rate(request: Request, session_code: str | None) -> None:

@@ -206,7 +206,7 @@ def _column(frame: pd.DataFrame, candidates: list[str]) -> str | None:
     lower = {c.lower(): c for c in frame.columns}
     for name in candidates:
         if name.lower() in lower:
-            return lower[name.lower()]
+            return str(lower[name.lower()])
     return None
 
 

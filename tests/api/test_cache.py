@@ -84,7 +84,7 @@ def test_entries_are_bounded_and_ttl_zero_disables() -> None:
     async def scenario() -> tuple[int, bytes, bytes]:
         cache = ResponseCache(ttl_s=60, max_entries=2)
         for key in ("a", "b", "c"):
-            await cache.get(key, lambda k=key: _value(k))
+            await cache.get(key, lambda k=key: _value(k))  # type: ignore[misc]
         size = len(cache._entries)
         off = ResponseCache(ttl_s=0)
         first = await off.get("a", lambda: _value("1"))

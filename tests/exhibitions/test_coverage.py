@@ -55,7 +55,7 @@ def test_priority_schools_not_reached_are_ordered_by_enrolment(
     listed = [s["uai"] for s in cov["not_reached"]]
     assert set(listed) == expected and len(listed) == len(expected)
     sizes = oracle.enrolment(shared_data)
-    known = [sizes[u] for u in listed if sizes[u] is not None]
+    known = [n for u in listed if (n := sizes[u]) is not None]
     assert known == sorted(known, reverse=True)
     assert all(sizes[u] is None for u in listed[len(known) :])  # unknown enrolment last
 

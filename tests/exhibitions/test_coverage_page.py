@@ -154,7 +154,7 @@ def test_coordinator_records_this_years_showings_and_sees_who_is_left(
     table = table_column(page, "cg-not-reached", 0)
     assert set(table) == expected and len(table) == len(expected)
     sizes = oracle.enrolment(shared_data)
-    known = [sizes[u] for u in table if sizes[u] is not None]
+    known = [n for u in table if (n := sizes[u]) is not None]
     assert known == sorted(known, reverse=True)
     names = set(table_column(page, "cg-not-reached", 1))
     on_map = {

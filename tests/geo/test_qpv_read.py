@@ -183,7 +183,12 @@ def test_invalid_polygon_is_reported_by_code_and_reason(tmp_path: Path) -> None:
 
 def test_coordinates_outside_france_are_refused(tmp_path: Path) -> None:
     # Lambert-93 metres declared as WGS84 degrees: nowhere near France.
-    metres = [[350000, 6690000], [351000, 6690000], [351000, 6691000], [350000, 6690000]]
+    metres: list[list[float]] = [
+        [350000, 6690000],
+        [351000, 6690000],
+        [351000, 6691000],
+        [350000, 6690000],
+    ]
     path = _write(tmp_path, [_feature({"code_qp": "QP044099", "nom_qp": "X"}, metres)])
     with pytest.raises(Invalid):
         read_qpv(path)

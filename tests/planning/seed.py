@@ -149,7 +149,8 @@ class _Seeder:
         moderation: str = "publiee",
         **extra: Any,
     ) -> uuid.UUID:
-        lon, lat = _shift(*walk["places"][stop], *jitter)
+        (plon, plat), (dx, dy) = walk["places"][stop], jitter
+        lon, lat = _shift(plon, plat, dx, dy)
         when = datetime.combine(walk["date"], HOURS[walk["slot"]], PARIS)
         when += timedelta(minutes=self.rng.randint(0, 50))
         rating = max(0, min(3, feeling + self.rng.choice((-1, 0, 0, 1))))

@@ -50,10 +50,10 @@ def test_staff_observations_match_the_records(
             key = f"{year}-{m:02d}"
             n = sum(1 for o in expected if o["observed_at"].astimezone(oracle.PARIS).month == m)
             assert months[key] == n, key
-    expected = oracle.theme_slot_counts(oracle.walk_obs(seeded, bellevue, Y, public=False))
+    counts = oracle.theme_slot_counts(oracle.walk_obs(seeded, bellevue, Y, public=False))
     cells = _cells(body)
     assert len(cells) == 18
-    assert {k: v for k, v in cells.items() if v} == dict(expected)
+    assert {k: v for k, v in cells.items() if v} == dict(counts)
 
 
 def test_public_version_suppresses_small_cells(

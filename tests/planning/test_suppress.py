@@ -64,6 +64,7 @@ from hypothesis import settings  # noqa: E402
 
 from planning import sections  # noqa: E402
 from planning.models import NIGHT_SLOTS, SLOTS  # noqa: E402
+from surveys.grid import grid  # noqa: E402
 
 THEMES = ("visibilite", "entretien", "usages")
 YEAR = 2025
@@ -146,7 +147,7 @@ def test_no_hidden_observation_cell_can_be_reconstructed(
 ) -> None:
     out = sections.observations(_rows(obs), YEAR, k)
     # theme × slot
-    truth = {(t, s): 0 for t in sections.grid().themes for s in SLOTS}
+    truth = {(t, s): 0 for t in grid().themes for s in SLOTS}
     for _m, t, s, _f in obs:
         truth[(t, s)] += 1
     cells = {(c["theme"], c["slot"]): c["count"] for c in out["by_theme_slot"]}

@@ -182,7 +182,8 @@ def test_killed_backends_lose_and_duplicate_no_acknowledged_observation(db_url: 
                         with lock:
                             under_fire[body["id"]] = under_fire.get(body["id"], 0) + 1
 
-        stop, killed = threading.Event(), []
+        stop = threading.Event()
+        killed: list[Any] = []
         killer = threading.Thread(target=_terminate_backends, args=(db_url, stop, killed))
         killer.start()
         phones = [threading.Thread(target=phone, args=(b,)) for b in bodies]
@@ -200,7 +201,7 @@ def test_killed_backends_lose_and_duplicate_no_acknowledged_observation(db_url: 
     assert refused, "no request failed: the kills missed every submission"
     assert under_fire, "nothing was acknowledged under fire"
     with psycopg.connect(db_url) as conn:
-        versions = dict(
+        versions: dict[Any, Any] = dict(
             conn.execute(
                 """
             SELECT o.id::text, count(v.*) FROM observations o

@@ -299,7 +299,7 @@ def test_every_role_gets_locations_only_as_the_policy_grants(seeds: Seeds) -> No
                 hotspot_ids = any(str(h.obs_id) in body for h in (seeds.h1, seeds.h2))
                 if probe.ids and hotspot_ids and not exact_hotspots(principal):
                     failures.append(f"{where}: observation ids of a hotspot")
-                wanted = {"S": seeds.s, "midpoint": seeds.middle, "T": (extra or [None])[0]}
+                wanted = {"S": seeds.s, "midpoint": seeds.middle, "T": (extra or [None])[0]}  # type: ignore[list-item]
                 target = wanted.get(probe.admin_sees or "")
                 if who == "admin" and target is not None and not target.point_in(body):
                     failures.append(f"{where}: the admin misses {probe.admin_sees}")

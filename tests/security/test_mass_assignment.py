@@ -42,7 +42,9 @@ def request_models(client: TestClient) -> dict[str, set[type[BaseModel]]]:
         for param in route.dependant.body_params:
             models = _models(param.field_info.annotation)
             if models:
-                found.setdefault(f"{sorted(route.methods)} {route.path}", set()).update(models)
+                found.setdefault(f"{sorted(route.methods or ())} {route.path}", set()).update(
+                    models
+                )
     return found
 
 

@@ -144,9 +144,9 @@ def test_privacy_page_is_french_and_uses_the_configuration(settings: Any) -> Non
         retention_months=18,
     )
     with TestClient(create_app(configured)) as c:
-        page = c.get("/confidentialite").text
-        assert "dpo@exemple-collectivite.fr" in page and "Ville d&#39;exemple" in page
-        assert "18 mois" in page and "non configuré" not in page
+        text = c.get("/confidentialite").text
+        assert "dpo@exemple-collectivite.fr" in text and "Ville d&#39;exemple" in text
+        assert "18 mois" in text and "non configuré" not in text
 
 
 def test_audit_log_has_no_personal_content(world: World) -> None:

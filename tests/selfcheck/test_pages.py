@@ -137,8 +137,8 @@ def test_facilitator_page_creates_a_session_and_the_private_results_link(
     created = sc_client.post("/discrimination/animer", data={"jeton": token, "nom": "3e B"})
     assert created.status_code == 201
     assert token not in created.text  # the token is not echoed back
-    code = re.search(r'<p class="code-grand">([0-9A-Z-]{7})</p>', created.text).group(1)
-    link = re.search(r'id="lien-bilan">([^<]+)</a>', created.text).group(1).replace("&amp;", "&")
+    code = re.search(r'<p class="code-grand">([0-9A-Z-]{7})</p>', created.text).group(1)  # type: ignore[union-attr]
+    link = re.search(r'id="lien-bilan">([^<]+)</a>', created.text).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
     joined = sc_client.post("/discrimination/groupe", data={"code": code.lower()})
     assert joined.status_code == 200 and f"séance de groupe {code}" in joined.text
     wrong = sc_client.post("/discrimination/groupe", data={"code": "AAA-AAA"})

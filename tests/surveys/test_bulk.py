@@ -324,7 +324,7 @@ def test_unusable_files_are_refused_whole(
 
 
 texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),  # type: ignore[arg-type]
     max_size=40,
 )
 

@@ -67,7 +67,8 @@ def test_public_cells_never_under_k_nor_at_a_stored_point(
 ) -> None:
     conn.execute("TRUNCATE observations CASCADE")
     admin, config, now = _admin(conn), SurveyConfig(), datetime.now(UTC)
-    stored, expected = [], Counter()
+    stored: list[Any] = []
+    expected: Counter[Any] = Counter()
     for centre, dx, dy, theme, days, published in data:
         x, y = CENTRES[centre][0] + dx, CENTRES[centre][1] + dy
         lon, lat = TO_WGS.transform(x, y)
