@@ -4,6 +4,7 @@ data (:class:`~maps.charts.BarChart`, :class:`~maps.charts.DataTable`,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from maps.charts import BarChart, DataTable, bar_chart, table
@@ -364,3 +365,72 @@ def report_comparison(report: dict[str, Any]) -> tuple[BarChart, DataTable]:
         f"Sentiment ({b})",
     ]
     return chart, table(title, head, rows, "—")
+
+
+# --- overview page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """One QPV line of the overview page, as shown (suppressed counts already said in words)."""
+
+    code: str
+    name: str
+    communes: tuple[str, ...]
+    population: str
+    walks: int
+    observations: str
+    issues_open_now: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """The overview page: every QPV of the territory with its headline figures and absences."""
+
+    year: int
+    generation: int
+    public: bool
+    min_count: int
+    rows: tuple[OverviewRow, ...]
+
+
+def overview(body: dict[str, Any], min_count: int) -> OverviewView:
+    """The view model of ``/quartiers`` from :func:`planning.dashboard.overview`."""
+    year = int(body["year"])
+
+    def shown(value: int | None) -> str:
+        return str(value) if value is not None else f"< {min_count}"
+
+    def missing(a: dict[str, Any]) -> tuple[str, ...]:
+        out = []
+        if a["no_walk_this_year"]:
+            out.append(f"aucune marche en {year}")
+        if a["night_stops_not_rewalked"]:
+            out.append(f"{a['night_stops_not_rewalked']} arrêt(s) de nuit jamais re-parcouru(s)")
+        if a["grounds_without_actor"]:
+            out.append(f"{len(a['grounds_without_actor'])} motif(s) sans acteur proche")
+        if a["priority_colleges_not_reached"]:
+            out.append(f"{len(a['priority_colleges_not_reached'])} collège(s) non atteint(s)")
+        return tuple(out)
+
+    rows = tuple(
+        OverviewRow(
+            code=q["code"],
+            name=q["name"],
+            communes=tuple(q["communes"]),
+            population=str(q["population"]) if q["population"] else "—",
+            walks=int(q["walks"]),
+            observations=shown(q["observations"]),
+            issues_open_now=shown(q["issues_open_now"]),
+            missing=missing(q["absences"]),
+        )
+        for q in body["qpv"]
+    )
+    return OverviewView(
+        year=year,
+        generation=int(body["generation"]),
+        public=body["audience"] == "public",
+        min_count=min_count,
+        rows=rows,
+    )

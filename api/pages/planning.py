@@ -51,7 +51,7 @@ def overview_page(
     audience = planning_policy.audience(principal)
     body = dashboard.overview(conn, config, year, audience, demo)
     k = 1 if body["audience"] == "staff" else config.public_min_count
-    return _page("overview", body=body, min_count=k)
+    return _page("overview", view=views.overview(body, k))
 
 
 @router.get("/quartiers/comparer", response_class=HTMLResponse, summary="Comparer des quartiers")
