@@ -16,8 +16,13 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "sain
 
 
 def fold(name: str) -> str:
-    """A comparison key: lower case, no accents, words separated by single spaces, and
-    « St »/« Ste » spelled out (``"St-Herblain"`` and ``"SAINT HERBLAIN"`` fold alike)."""
+    """A comparison key: lower case, no accents, words separated by single spaces, « St »/« Ste »
+    spelled out and an article written after the name put first (``"St-Herblain"`` and
+    ``"SAINT HERBLAIN"`` fold alike, so do ``"Chapelle-sur-Erdre (La)"`` and
+    ``"La Chapelle-sur-Erdre"``)."""
+    article = re.match(r"^(.*?)\s*\((la|le|les|l')\)\s*$", name.strip(), re.IGNORECASE)
+    if article:  # « Chapelle-sur-Erdre (La) », the old INSEE way of writing « La Chapelle… »
+        name = f"{article.group(2)} {article.group(1)}"
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     words = re.split(r"[^a-z0-9]+", text)

@@ -100,6 +100,8 @@ def test_unknown_communes_are_reported_and_the_qpv_stays_on_the_pages(
 def test_commune_names_fold_to_their_insee_codes() -> None:
     communes = {"Nantes": "44109", "Saint-Herblain": "44162", "Rezé": "44143"}
     assert fold("St-Herblain") == fold("SAINT HERBLAIN") == "saint herblain"
+    assert fold("Chapelle-sur-Erdre (La)") == fold("La Chapelle-sur-Erdre")
+    assert fold("Rezé") != fold("La Rezé")  # the check can fail
     assert match_communes("Nantes, Saint-Herblain", communes) == (["44109", "44162"], [])
     assert match_communes("REZE; St Herblain", communes) == (["44143", "44162"], [])
     assert match_communes(["Nantes", "Atlantide"], communes) == (["44109"], ["Atlantide"])
