@@ -16,6 +16,7 @@ from accounts.models import Principal
 from actors import finder
 from actors.finder import Criteria
 from app.configs import survey_config_from
+from app.map_pages import render_map_page
 from app.resident import ResidentForm, actors_map_html
 from app.settings import Settings
 from app.tiles import tiles_of
@@ -82,7 +83,7 @@ def safety(
         fallback = geojson_bounds([{"features": chosen}]) or area
     near = (filters.qpv, filters.generation) if filters.qpv else None
     actors = _actors(conn, principal, area, near)
-    return safety_map(data, qpv_fc, actors, tiles_of(settings), fallback, action)
+    return render_map_page(safety_map(data, qpv_fc, actors, tiles_of(settings), fallback, action))
 
 
 def public_page(
@@ -97,7 +98,7 @@ def public_page(
     """The public map: aggregated cells (surveys' public aggregate), QPV, public actors."""
     cells = public.observations(conn, survey_config_from(settings), kind, theme, demo)
     area = territory.get(conn, settings.territory).bounds
-    return public_map(
+    page = public_map(
         cells,
         _qpv(conn, generation, area),
         generation,
@@ -109,6 +110,7 @@ def public_page(
         kind.value if kind else None,
         theme,
     )
+    return render_map_page(page)
 
 
 def actors_page(
@@ -139,9 +141,8 @@ def exhibitions_page(
     codes = {q.code for q in coverage.qpv}
     fc["features"] = [f for f in fc["features"] if f["properties"]["code"] in codes]
     query = urlencode({"school_year": str(coverage.school_year), "generation": coverage.generation})
-    return coverage_page(
-        coverage, fc, tiles_of(settings), area.bounds, f"/api/exhibitions/coverage.csv?{query}"
-    )
+    csv_url = f"/api/exhibitions/coverage.csv?{query}"
+    return render_map_page(coverage_page(coverage, fc, tiles_of(settings), area.bounds, csv_url))
 
 
 def walk_page(
@@ -152,4 +153,4 @@ def walk_page(
 ) -> str:
     """A walk's map and its paired walk's (:class:`~geo.errors.NotFound` when not visible)."""
     data = survey_maps.walk_map(conn, principal, walk_id, settings.qpv_generation)
-    return walk_map(data, tiles_of(settings))
+    return render_map_page(walk_map(data, tiles_of(settings)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import segno
 
-from app.templating import ENV
+from ui.templating import ENV
 
 
 @dataclass(frozen=True)

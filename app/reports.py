@@ -8,8 +8,8 @@ from markupsafe import Markup
 
 from app import planning_views as views
 from app.settings import PROJECT_ROOT
-from app.templating import render
 from surveys.grid import grid
+from ui.templating import render
 
 CSS = PROJECT_ROOT / "api" / "static" / "planning.css"
 """The report's stylesheet: linked by the served page, inlined in files and PDFs."""

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from actors import finder, resident
 from actors.finder import Criteria
+from app.map_pages import render_map_page
 from geo import territory
 from geo.errors import Invalid
 from maps.actors import actors_map
@@ -74,17 +75,23 @@ def actors_map_html(
     if lieu is not None:
         feature = finder.one(conn, lieu, finder.viewer_for(principal))
         title = feature["properties"]["nom"]
-        return actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
+        return render_map_page(
+            actors_map([feature], tiles, title, None, bounds, not cadre, height=height)
+        )
     found, _problem = _find(conn, settings, principal, form)
     place = found.place
     if place is None:
         features = _territory_actors(conn, settings, principal, form)
-        return actors_map(features, tiles, "Lieux d'aide", None, bounds, not cadre, height=height)
+        return render_map_page(
+            actors_map(features, tiles, "Lieux d'aide", None, bounds, not cadre, height=height)
+        )
     reference = None
     if place.lon is not None and place.lat is not None:
         reference = (place.lon, place.lat, place.label)
     title = f"Lieux d'aide {place.label}"
-    return actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)
+    return render_map_page(
+        actors_map(found.features, tiles, title, reference, bounds, not cadre, height=height)
+    )
 
 
 def _territory_actors(

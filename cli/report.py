@@ -19,11 +19,11 @@ from accounts.models import Principal, Role
 from app.configs import planning_config_from
 from app.reports import render_report
 from app.settings import Settings
-from app.templating import render
 from cli import runtime
 from geo.postgis import connect
 from planning import report
 from planning.report import Version
+from ui.templating import render
 
 app = typer.Typer(help="Rapports imprimables (kit de restitution).", no_args_is_help=True)
 out = Console()

@@ -11,8 +11,11 @@ from typing import Any
 
 import folium
 
-from maps.render import Bounds, Legend, add_table, base_map, geojson_bounds, render_html
+from maps import page, parts
+from maps.parts import MapPage
+from maps.render import Bounds, Legend, base_map, geojson_bounds
 from maps.styles import Tiles
+from ui.templating import render
 
 DISCRIMINATION = ("scale-balanced", "purple", "Discriminations : écoute, droits, recours")
 DOMAIN_ICONS: dict[str, tuple[str, str, str]] = {
@@ -57,32 +60,26 @@ def tel_link(number: str | None, shown: str | None = None) -> str:
     """A ``tel:`` link for an E.164 or short number (escaped); empty for anything else."""
     if not number or not _TEL.match(number):
         return ""
-    label = html.escape(shown or number)
-    return f'<a href="tel:{number}">{label}</a>'
+    return render("maps/tel_link.html", number=number, shown=shown or number)
 
 
 def popup_html(props: dict[str, Any], detail_prefix: str = "/aide/lieux/") -> str:
     """Popup content: name, kind, distance, opening status, address, phone, detail link."""
-    e = html.escape
-    lines = [f"<strong>{e(str(props.get('nom', '')))}</strong>"]
-    if props.get("type_label"):
-        lines.append(e(str(props["type_label"])))
-    if props.get("distance_label"):
-        lines.append(e(str(props["distance_label"])))
-    opening = (props.get("opening") or {}).get("label")
-    if opening:
-        text = str(opening)
-        lines.append(f"<em>{e(text[:1].upper() + text[1:])}</em>")
-    address = " ".join(str(props[k]) for k in ("adresse", "code_postal", "commune") if props.get(k))
-    if address:
-        lines.append(e(address))
-    phone = tel_link(props.get("telephone"), props.get("telephone_display"))
-    if phone:
-        lines.append(f"Téléphone : {phone}")
     actor_id = str(props.get("id", ""))
-    if _ID.match(actor_id):
-        lines.append(f'<a href="{e(detail_prefix)}{actor_id}" target="_top">Voir la fiche</a>')
-    return "<br>".join(lines)
+    phone = props.get("telephone")
+    return render(
+        "maps/actor_popup.html",
+        name=str(props.get("nom", "")),
+        type_label=props.get("type_label"),
+        distance_label=props.get("distance_label"),
+        opening=(props.get("opening") or {}).get("label"),
+        address=" ".join(
+            str(props[k]) for k in ("adresse", "code_postal", "commune") if props.get(k)
+        ),
+        phone=phone if phone and _TEL.match(phone) else None,
+        phone_shown=props.get("telephone_display") or phone,
+        detail=f"{detail_prefix}{actor_id}" if _ID.match(actor_id) else None,
+    )
 
 
 def actors_map(
@@ -93,8 +90,8 @@ def actors_map(
     fallback_bounds: Bounds | None = None,
     with_table: bool = True,
     height: str = "75vh",
-) -> str:
-    """Full HTML page of the actors' map.
+) -> MapPage:
+    """The page of the actors' map (no heading: it is framed in the resident pages).
 
     Parameters
     ----------
@@ -136,9 +133,12 @@ def actors_map(
     if reference is not None:
         entries.append(("background:#ffeb3b;border:3px solid #000;border-radius:50%", "Départ"))
     Legend("Légende", entries).add_to(m)
-    if with_table:
-        add_table(m, title, ["Lieu", "Distance", "Ouverture", "Téléphone"], _rows(points))
-    return render_html(m)
+    page.add_page_css(m)
+    headers = ["Lieu", "Distance", "Ouverture", "Téléphone"]
+    below: list[parts.Part] = (
+        [parts.table(title, headers, _rows(points), "cg-table")] if with_table else []
+    )
+    return MapPage(m, None, below=below)
 
 
 class ActorMarkers(folium.FeatureGroup):

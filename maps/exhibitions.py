@@ -1,6 +1,7 @@
 """The exhibitions coverage page: QPV shaded by pupils reached, schools marked reached / priority
 not reached / other (shape, glyph and words, never colour alone), the exhibitions' circulation,
-and the same information as tables. Pure: a :class:`~exhibitions.models.Coverage` in, HTML out."""
+and the same information as tables. Pure: a :class:`~exhibitions.models.Coverage` in, a
+:class:`~maps.parts.MapPage` out."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ from collections import defaultdict
 from typing import Any
 
 import folium
-from branca.element import CssLink, Element, Figure, MacroElement
-from jinja2 import Template
+from branca.element import CssLink, Figure
 
 from exhibitions import coverage as coverage_table
 from exhibitions import themes as theme_vocab
 from exhibitions.models import Circulation, Coverage, CoveredSchool, priority_label
 from geo.errors import InvariantError
+from maps import parts
 from maps.layers import escape_properties
-from maps.render import Bounds, add_heading, base_map, geojson_bounds, render_html
+from maps.parts import Heading, MapPage, Part
+from maps.render import Bounds, base_map, geojson_bounds
 from maps.styles import Tiles
+from ui.templating import render
 
 PUPIL_BINS: tuple[tuple[int, str, str], ...] = (
     (0, "#f2f0f7", "aucun élève touché"),
@@ -37,35 +40,6 @@ MARKERS = {
 
 COVERAGE_CSS = "/static/app/couverture.css"
 """The page's own stylesheet (school markers, tables, legend), served by the app."""
-
-
-class _Below(MacroElement):
-    """Markup placed after the map in the page (children of the map render after its div)."""
-
-    _template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
-
-    def __init__(self, markup: str) -> None:
-        super().__init__()
-        self._name = "Below"
-        self.markup = markup
-
-
-def table_html(
-    caption: str, headers: list[str], rows: list[tuple[Any, ...]], element_id: str
-) -> str:
-    """An accessible table; every cell escaped, ``None`` shown empty."""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{'' if c is None else html.escape(str(c))}</td>" for c in row)
-        + "</tr>"
-        for row in rows
-    )
-    return (
-        f'<section><table id="{html.escape(element_id)}" class="table table-sm">'
-        f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></section>"
-    )
 
 
 def pupils_colour(pupils: int) -> str:
@@ -130,10 +104,7 @@ def _school_popup(school: CoveredSchool, names: dict[str, str]) -> str:
         ("Thèmes", ", ".join(theme_vocab.label(t) for t in school.year.themes) or "—"),
         ("Dernière présentation (3 ans)", _day(school.window.last_showing)),
     ]
-    body = "".join(
-        f"<tr><th scope='row'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
-    )
-    return f"<strong>{html.escape(school.name)}</strong><table>{body}</table>"
+    return render("maps/school_popup.html", name=school.name, rows=rows)
 
 
 def _day(value: Any) -> str:
@@ -152,9 +123,9 @@ def school_markers(coverage: Coverage) -> list[folium.FeatureGroup]:
     for school in coverage.schools:
         key = category(school)
         css, glyph, words = MARKERS[key]
-        label = html.escape(f"{school.name} : {words}")
+        label = f"{school.name} : {words}"
         icon = folium.DivIcon(
-            html=f'<span class="cg-school {css}" role="img" aria-label="{label}">{glyph}</span>',
+            html=render("maps/school_icon.html", css=css, label=label, glyph=glyph),
             icon_size=(24, 24) if key != "other" else (16, 16),
             icon_anchor=(12, 12) if key != "other" else (8, 8),
             class_name="cg-marker",
@@ -162,7 +133,7 @@ def school_markers(coverage: Coverage) -> list[folium.FeatureGroup]:
         folium.Marker(
             location=[school.lat, school.lon],
             icon=icon,
-            tooltip=folium.Tooltip(label),
+            tooltip=folium.Tooltip(html.escape(label)),
             popup=folium.Popup(_school_popup(school, names), max_width=340),
         ).add_to(groups[key])
     return [groups["other"], groups["missed"], groups["reached"]]
@@ -189,9 +160,9 @@ def circulation_layer(circulation: tuple[Circulation, ...]) -> folium.FeatureGro
     return group
 
 
-def legend_html(distance_m: int) -> str:
+def legend(distance_m: int) -> parts.LegendFlow:
     """The legend, in the page flow under the map: shapes and glyphs said in words."""
-    entries = [
+    entries: list[tuple[str, str]] = [
         ("background:#1b7837;border-radius:50%", "✓ rond vert : atteint cette année"),
         ("background:#b2182b;border-radius:3px", "✗ carré rouge : prioritaire non atteint"),
         (
@@ -204,16 +175,8 @@ def legend_html(distance_m: int) -> str:
         for _low, fill, label in PUPIL_BINS
     ]
     entries.append(("border-top:2px dashed #1a1a1a;height:0", "Circulation d'un exemplaire"))
-    items = "".join(
-        f'<li><span class="cg-swatch" aria-hidden="true" style="{html.escape(css, quote=True)}">'
-        f"</span>{html.escape(label)}</li>"
-        for css, label in entries
-    )
     title = f"Légende (prioritaire : dans un QPV ou à moins de {distance_m} m, ou REP/REP+)"
-    return (
-        '<section class="cg-legend-flow" role="region" aria-label="Légende">'
-        f"<h2>{html.escape(title)}</h2><ul>{items}</ul></section>"
-    )
+    return parts.legend_flow([("", [(css, "", label) for css, label in entries])], title)
 
 
 def coverage_page(
@@ -222,7 +185,7 @@ def coverage_page(
     tiles: Tiles | None,
     fallback_bounds: Bounds | None = None,
     csv_url: str = "",
-) -> str:
+) -> MapPage:
     """The whole page: heading, year selector, map, and the tables (QPV summary, priority
     schools not reached, coverage lines, circulation).
 
@@ -246,26 +209,22 @@ def coverage_page(
     # Fitted to the QPV and the priority schools; the other schools are a pan away.
     m = base_map(title, geojson_bounds([qpv_fc, points]) or fallback_bounds, tiles)
     missed = coverage.not_reached
-    add_heading(
-        m,
-        title,
+    note = (
         f"{len(priority)} établissement(s) prioritaire(s) (dans un QPV {coverage.generation}, "
         f"à moins de {coverage.distance_m} m, ou en REP/REP+) : "
-        f"{len(priority) - len(missed)} atteint(s), {len(missed)} non atteint(s) en {year}.",
+        f"{len(priority) - len(missed)} atteint(s), {len(missed)} non atteint(s) en {year}."
     )
     root = m.get_root()
     if not isinstance(root, Figure):
         raise InvariantError("expected isinstance(root, Figure)")
     root.header.add_child(CssLink(COVERAGE_CSS), name="couverture.css")
-    root.html.add_child(Element(_controls(coverage, csv_url)), index=1)
     if qpv_fc.get("features"):
         qpv_choropleth(coverage, qpv_fc).add_to(m)
     circulation_layer(coverage.circulation).add_to(m)
     for group in school_markers(coverage):
         group.add_to(m)
-    below = legend_html(coverage.distance_m) + _tables(coverage)
-    _Below(f'<div class="cg-tables">{below}</div>').add_to(m)
-    return render_html(m)
+    below = [legend(coverage.distance_m), *_tables(coverage)]
+    return MapPage(m, Heading(title, note), _controls(coverage, csv_url), below, "cg-tables")
 
 
 PAGE_COLUMNS = (
@@ -289,20 +248,18 @@ def _page_columns() -> list[int]:
     return [coverage_table.TABLE_HEADERS.index(name) for name in PAGE_COLUMNS]
 
 
-def _tables(coverage: Coverage) -> str:
-    return "".join(
-        [
-            _not_reached_table(coverage),
-            _qpv_table(coverage),
-            _coverage_table(coverage),
-            _circulation_table(coverage),
-        ]
-    )
+def _tables(coverage: Coverage) -> list[Part]:
+    return [
+        _not_reached_table(coverage),
+        _qpv_table(coverage),
+        _coverage_table(coverage),
+        _circulation_table(coverage),
+    ]
 
 
-def _not_reached_table(coverage: Coverage) -> str:
+def _not_reached_table(coverage: Coverage) -> parts.Table:
     names = {q.code: q.name for q in coverage.qpv}
-    return table_html(
+    return parts.table(
         f"Établissements prioritaires non atteints en {coverage.school_year} "
         "(par effectif décroissant)",
         [
@@ -330,8 +287,8 @@ def _not_reached_table(coverage: Coverage) -> str:
     )
 
 
-def _qpv_table(coverage: Coverage) -> str:
-    return table_html(
+def _qpv_table(coverage: Coverage) -> parts.Table:
+    return parts.table(
         f"Couverture par quartier prioritaire en {coverage.school_year}",
         [
             "Code",
@@ -358,8 +315,8 @@ def _qpv_table(coverage: Coverage) -> str:
     )
 
 
-def _coverage_table(coverage: Coverage) -> str:
-    return table_html(
+def _coverage_table(coverage: Coverage) -> parts.Table:
+    return parts.table(
         "Tableau de couverture : une ligne par établissement prioritaire et quartier "
         "(toutes les colonnes dans l'export CSV)",
         [coverage_table.PAGE_LABELS[i] for i in _page_columns()],
@@ -368,8 +325,8 @@ def _coverage_table(coverage: Coverage) -> str:
     )
 
 
-def _circulation_table(coverage: Coverage) -> str:
-    return table_html(
+def _circulation_table(coverage: Coverage) -> parts.Table:
+    return parts.table(
         f"Circulation des expositions depuis {coverage.window_start}",
         ["Exposition", "Exemplaire", "Du", "Au", "Établissement", "Commune", "Élèves"],
         [
@@ -388,25 +345,25 @@ def _circulation_table(coverage: Coverage) -> str:
     )
 
 
-def _controls(coverage: Coverage, csv_url: str) -> str:
-    year = html.escape(str(coverage.school_year))
-    options = "".join(
-        f'<option value="{g}"{" selected" if g == coverage.generation else ""}>QPV {g}</option>'
-        for g in (2015, 2024)
-    )
-    link = (
-        f'<p><a href="{html.escape(csv_url, quote=True)}" download>'
-        "Télécharger le tableau de couverture (CSV)</a></p>"
-        if csv_url
-        else ""
-    )
-    return (
-        '<div class="cg-tables"><form method="get" aria-label="Choix de l\'année">'
-        f'<div><label for="school_year">Année scolaire (AAAA-AAAA)</label><br>'
-        f'<input id="school_year" name="school_year" value="{year}" '
-        'pattern="[0-9]{4}-[0-9]{4}" size="10"></div>'
-        f'<div><label for="generation">Génération des QPV</label><br>'
-        f'<select id="generation" name="generation">{options}</select></div>'
-        '<div><button type="submit">Afficher</button></div></form>'
-        f"{link}</div>"
-    )
+def _controls(coverage: Coverage, csv_url: str) -> list[Part]:
+    fields: list[parts.Field] = [
+        parts.TextInput(
+            "school_year",
+            "Année scolaire (AAAA-AAAA)",
+            str(coverage.school_year),
+            "school_year",
+            pattern="[0-9]{4}-[0-9]{4}",
+            size=10,
+        ),
+        parts.select(
+            "generation",
+            "Génération des QPV",
+            [(str(g), f"QPV {g}") for g in (2015, 2024)],
+            str(coverage.generation),
+            id="generation",
+        ),
+    ]
+    found: list[Part] = [parts.form(None, "Choix de l'année", fields)]
+    if csv_url:
+        found.append(parts.Link(csv_url, "Télécharger le tableau de couverture (CSV)", True))
+    return found

@@ -1,5 +1,6 @@
 """The hotspot layer and page (``/quartiers/zones-sensibles``): zones where walkers felt unsafe,
-with their dominant themes and time slots. Pure: data in, HTML out; every text escaped."""
+with their dominant themes and time slots. Pure: data in, a :class:`~maps.parts.MapPage` out;
+every text escaped."""
 
 from __future__ import annotations
 
@@ -8,16 +9,10 @@ from typing import Any
 
 import folium
 
+from maps import page, parts
 from maps.layers import qpv_layer
-from maps.render import (
-    Bounds,
-    Legend,
-    add_heading,
-    add_table,
-    base_map,
-    geojson_bounds,
-    render_html,
-)
+from maps.parts import Heading, MapPage
+from maps.render import Bounds, Legend, base_map, geojson_bounds
 from maps.styles import Tiles
 
 HOTSPOT_STYLE = {"color": "#b71c1c", "weight": 2, "fillColor": "#e53935", "fillOpacity": 0.35}
@@ -95,8 +90,8 @@ def hotspot_page(
     fallback_bounds: Bounds | None = None,
     qpv: dict[str, Any] | None = None,
     generation: int = 2015,
-) -> str:
-    """Full HTML page: heading with the method, the zones (over the QPV outlines when given), a
+) -> MapPage:
+    """The page: heading with the method, the zones (over the QPV outlines when given), a
     legend and the same data as a table."""
     title = "Zones d'insécurité ressentie (marches exploratoires)"
     bounds = geojson_bounds([fc])
@@ -104,7 +99,7 @@ def hotspot_page(
         bounds = (bounds[0] - 0.005, bounds[1] - 0.005, bounds[2] + 0.005, bounds[3] + 0.005)
     m = base_map(title, bounds or fallback_bounds, tiles)
     note = f"{fc['methode']} {fc['isolated']} observation(s) isolée(s) hors zone."
-    add_heading(m, title, note)
+    page.add_page_css(m)
     if qpv and qpv.get("features"):
         qpv_layer(qpv, generation).add_to(m)
     if fc["features"]:
@@ -118,8 +113,7 @@ def hotspot_page(
             )
         ],
     ).add_to(m)
-    add_table(
-        m,
+    table = parts.table(
         f"{len(fc['features'])} zone(s), de la plus importante à la plus petite",
         [
             "Zone",
@@ -132,6 +126,6 @@ def hotspot_page(
             "Centre (lat, lon)",
         ],
         hotspot_rows(fc),
-        element_id="cg-hotspots",
+        "cg-hotspots",
     )
-    return render_html(m)
+    return MapPage(m, Heading(title, note), below=[table])

@@ -1,18 +1,20 @@
 """The public map (``/cartes/publique``): the aggregated grid of the observations (cells of at
 least *k*, months only), the QPV boundaries and the support actors — never an exact observation,
-never a free text. Pure: the public aggregate, the QPV and the actors in, HTML out."""
+never a free text. Pure: the public aggregate, the QPV and the actors in, a page
+(:class:`~maps.parts.MapPage`) out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from maps import page
+from maps import page, parts
 from maps.actors import actor_markers
 from maps.actors import legend_entries as actor_legend
 from maps.actors import table_rows as actor_rows
 from maps.layers import qpv_layer
-from maps.render import Bounds, add_heading, base_map, geojson_bounds, render_html
+from maps.parts import Heading, MapPage, Part
+from maps.render import Bounds, base_map, geojson_bounds
 from maps.styles import QPV_STYLE, Tiles
 from maps.surveys import COUNT_CLASSES, KIND_LABELS, cells_layer, padded
 from surveys.grid import grid
@@ -29,8 +31,8 @@ def public_map(
     demo_label: str | None = None,
     kind: str | None = None,
     theme: str | None = None,
-) -> str:
-    """The whole page.
+) -> MapPage:
+    """The whole page (rendered by ``app.map_pages``).
 
     Parameters
     ----------
@@ -59,20 +61,20 @@ def public_map(
     fit = padded(geojson_bounds([cells])) or geojson_bounds([qpv_fc]) or fallback_bounds
     m = base_map(title, fit, tiles)
     page.add_page_css(m)
-    add_heading(m, title, str(cells.get("methode") or ""))
+    above: list[Part] = []
     if action is not None:
-        page.add_above(m, filter_form(kind, theme, generation, action, demo=bool(demo_label)))
+        above.append(filter_form(kind, theme, generation, action, demo=bool(demo_label)))
     if qpv_fc.get("features"):
         qpv_layer(qpv_fc, generation).add_to(m)
     if cells.get("features"):
         cells_layer(cells).add_to(m)
     helpers = actor_markers(actors)
     helpers.add_to(m)
-    entries: list[page.LegendEntry] = [
+    entries: list[tuple[str, str, str]] = [
         (f"background:{colour};border:1px solid #444", "", label)
         for _low, colour, label in COUNT_CLASSES
     ]
-    legend = page.legend_section(
+    legend = parts.legend_flow(
         [
             (
                 "Observations par carré de 200 m (le nombre est dans l'infobulle et le tableau)",
@@ -92,20 +94,21 @@ def public_map(
             ),
         ]
     )
-    page.add_below(m, legend + _tables(cells, actors))
-    return render_html(m)
+    return MapPage(
+        m, Heading(title, str(cells.get("methode") or "")), above, [legend, *_tables(cells, actors)]
+    )
 
 
 def filter_form(
     kind: str | None, theme: str | None, generation: int, action: str, demo: bool
-) -> str:
+) -> parts.FilterForm:
     """Type, theme or category, QPV generation."""
     g = grid()
     themes = [("", "Tous")] + [(c, g.label_of(c)) for c in (*g.themes, *g.category_codes)]
-    fields = [
-        page.select("kind", "Type", [("", "Tous"), *KIND_LABELS.items()], kind),
-        page.select("theme", "Thème ou catégorie", themes, theme),
-        page.select(
+    fields: list[parts.Field] = [
+        parts.select("kind", "Type", [("", "Tous"), *KIND_LABELS.items()], kind),
+        parts.select("theme", "Thème ou catégorie", themes, theme),
+        parts.select(
             "generation",
             "Génération des QPV",
             [("2015", "QPV 2015"), ("2024", "QPV 2024")],
@@ -113,11 +116,11 @@ def filter_form(
         ),
     ]
     if demo:
-        fields.append('<input type="hidden" name="demo" value="true">')
-    return page.form(action, "Filtres de la carte", fields)
+        fields.append(parts.Hidden("demo", "true"))
+    return parts.form(action, "Filtres de la carte", fields)
 
 
-def _tables(cells: dict[str, Any], actors: Sequence[dict[str, Any]]) -> str:
+def _tables(cells: dict[str, Any], actors: Sequence[dict[str, Any]]) -> list[Part]:
     rows = [
         (
             KIND_LABELS.get(p["kind"], p["kind"]),
@@ -130,11 +133,17 @@ def _tables(cells: dict[str, Any], actors: Sequence[dict[str, Any]]) -> str:
         )
         for p in (f["properties"] for f in cells.get("features", []))
     ]
-    return page.table_section(
-        "Carrés publiés", ["Type", "Thème", "Observations", "Période", "Carré"], rows, "cg-cells"
-    ) + page.table_section(
-        "Lieux d'aide",
-        ["Lieu", "Distance", "Ouverture", "Téléphone"],
-        actor_rows(actors),
-        "cg-actors",
-    )
+    return [
+        parts.table(
+            "Carrés publiés",
+            ["Type", "Thème", "Observations", "Période", "Carré"],
+            rows,
+            "cg-cells",
+        ),
+        parts.table(
+            "Lieux d'aide",
+            ["Lieu", "Distance", "Ouverture", "Téléphone"],
+            actor_rows(actors),
+            "cg-actors",
+        ),
+    ]

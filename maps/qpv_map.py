@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from maps import page, parts
 from maps.layers import qpv_layer
-from maps.render import (
-    Bounds,
-    Legend,
-    add_heading,
-    add_table,
-    base_map,
-    geojson_bounds,
-    render_html,
-)
+from maps.parts import Heading, MapPage
+from maps.render import Bounds, Legend, base_map, geojson_bounds
 from maps.styles import QPV_STYLE, Tiles
 
 
@@ -22,8 +16,8 @@ def qpv_map(
     generation: int,
     tiles: Tiles | None,
     fallback_bounds: Bounds | None = None,
-) -> str:
-    """Full HTML page: QPV polygons fitted to their bounds, legend, layer control, scale and
+) -> MapPage:
+    """The page: QPV polygons fitted to their bounds, legend, layer control, scale and
     the same information as a table.
 
     Parameters
@@ -39,7 +33,7 @@ def qpv_map(
     """
     title = f"Quartiers prioritaires de la politique de la ville (QPV {generation})"
     m = base_map(title, geojson_bounds([fc]) or fallback_bounds, tiles)
-    add_heading(m, title, f"{len(fc['features'])} quartier(s). Source : ANCT, Licence Ouverte.")
+    page.add_page_css(m)
     if fc["features"]:
         qpv_layer(fc, generation).add_to(m)
     swatch = f"background:{QPV_STYLE['fillColor']};border:2px solid {QPV_STYLE['color']}"
@@ -53,5 +47,8 @@ def qpv_map(
         )
         for p in (f["properties"] for f in fc["features"])
     ]
-    add_table(m, "Liste des quartiers", ["Code", "Quartier", "Commune(s)", "Population"], rows)
-    return render_html(m)
+    note = f"{len(fc['features'])} quartier(s). Source : ANCT, Licence Ouverte."
+    table = parts.table(
+        "Liste des quartiers", ["Code", "Quartier", "Commune(s)", "Population"], rows, "cg-table"
+    )
+    return MapPage(m, Heading(title, note), below=[table])

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from jinja2 import Template
 
-from geo.errors import InvariantError
 from maps.assets import VENDOR_PREFIX, localize
 from maps.csp import script_nonce
 from maps.styles import DEFAULT_BOUNDS, Tiles
+from ui.templating import render
 
 _VIEWPORT = re.compile(r'<meta name="viewport"[^>]*/>', re.S)
 
@@ -93,7 +93,7 @@ def base_map(
     tiles: Tiles | None,
     height: str = "75vh",
     padding: int | None = None,
-) -> folium.Map:
+) -> CgMap:
     """An empty map fitted to ``bounds`` (or :data:`DEFAULT_BOUNDS`), with a scale bar.
 
     Parameters
@@ -172,29 +172,21 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 
 class Legend(MacroElement):
     """A legend box, as a Leaflet control inside the map (bottom right); ``entries`` are
-    (inline CSS of the swatch, French label). Text is escaped."""
+    (inline CSS of the swatch, French label), drawn by ``ui/templates/maps/legend_box.html``."""
 
     _template = Template(_LEGEND_JS)
 
     def __init__(self, title: str, entries: Sequence[tuple[str, str]]) -> None:
         super().__init__()
         self._name = "Legend"
-        items = "".join(
-            '<li><span aria-hidden="true" style="display:inline-block;width:14px;height:14px;'
-            f'margin-right:6px;vertical-align:middle;{html.escape(css, quote=True)}"></span>'
-            f"{html.escape(label)}</li>"
-            for css, label in entries
-        )
-        markup = (
-            f'<h2 style="font-size:15px;margin:0 0 4px">{html.escape(title)}</h2>'
-            f'<ul style="list-style:none;margin:0;padding:0">{items}</ul>'
-        )
+        markup = render("maps/legend_box.html", title=title, entries=list(entries))
         # JSON inside a <script>: "</" must not appear literally.
         self.markup_json = json.dumps(markup, ensure_ascii=False).replace("</", "<\\/")
 
 
 class Below(MacroElement):
-    """Markup placed in the page right after the map (children of the map render after its div)."""
+    """Markup placed in the page right after the map (children of the map render after its div);
+    the markup comes from a template."""
 
     _template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
 
@@ -202,49 +194,6 @@ class Below(MacroElement):
         super().__init__()
         self._name = "Below"
         self.markup = markup
-
-
-def add_table(
-    m: folium.Map,
-    caption: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    element_id: str = "cg-table",
-) -> None:
-    """Append an accessible HTML table under the map (the information is never only on a map).
-
-    Every cell is escaped; ``None`` shows as an empty cell.
-    """
-    head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in headers)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{'' if c is None else html.escape(str(c))}</td>" for c in row)
-        + "</tr>"
-        for row in rows
-    )
-    markup = (
-        '<section class="cg-table-section" style="font:15px/1.5 system-ui,sans-serif;'
-        'padding:12px">'
-        f'<table id="{html.escape(element_id)}" class="table table-sm">'
-        f'<caption style="caption-side:top;font-weight:bold">{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
-    )
-    Below(markup).add_to(m)
-
-
-def add_heading(m: folium.Map, text: str, note: str | None = None) -> None:
-    """A visible page heading above the map (and an optional short note)."""
-    root = m.get_root()
-    if not isinstance(root, Figure):
-        raise InvariantError("expected isinstance(root, Figure)")
-    extra = f'<p style="margin:4px 0 0">{html.escape(note)}</p>' if note else ""
-    root.html.add_child(
-        Element(
-            '<header style="font:15px/1.4 system-ui,sans-serif;padding:8px 12px">'
-            f'<h1 style="font-size:20px;margin:0">{html.escape(text)}</h1>{extra}</header>'
-        ),
-        index=0,
-    )
 
 
 def render_html(m: folium.Map, prefix: str = VENDOR_PREFIX) -> str:

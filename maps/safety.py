@@ -1,7 +1,8 @@
 """The planners' safety map (``/cartes/securite``): walk observations coloured by theme and
 shaped by rating in one layer per time slot, a heat map of low feeling of safety, walks (routes
 and stops), GUSP issues by state, support actors and QPV boundaries; the filters as a French
-form; a legend and the same information as tables. Pure: :class:`SafetyData` in, HTML out."""
+form; a legend and the same information as tables. Pure: :class:`SafetyData`
+in, a :class:`~maps.parts.MapPage` out."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import folium
 from folium.plugins import HeatMap
 
-from maps import page
+from maps import page, parts
 from maps.actors import ActorMarkers, actor_markers
 from maps.actors import legend_entries as actor_legend
 from maps.actors import table_rows as actor_rows
@@ -25,7 +26,8 @@ from maps.marks import (
     observation_layer,
     theme_swatch,
 )
-from maps.render import Bounds, add_heading, base_map, render_html
+from maps.parts import Heading, MapPage, Part
+from maps.render import Bounds, base_map
 from maps.styles import QPV_STYLE, Tiles
 from surveys.grid import grid
 from surveys.mapdata import SafetyData, WalkLine
@@ -51,8 +53,8 @@ def safety_map(
     tiles: Tiles | None,
     fallback_bounds: Bounds | None = None,
     action: str | None = "/cartes/securite",
-) -> str:
-    """The whole page.
+) -> MapPage:
+    """The whole page (rendered by ``app.map_pages``).
 
     Parameters
     ----------
@@ -76,9 +78,7 @@ def safety_map(
         bounds = _union(bounds, fallback_bounds)
     m = base_map(title, bounds, tiles, padding=FIT_PADDING_PX)
     page.add_page_css(m)
-    add_heading(m, title, summary(data))
-    if action is not None:
-        page.add_above(m, filter_form(data, action))
+    above: list[Part] = [filter_form(data, action)] if action is not None else []
     if qpv_fc.get("features"):
         qpv_layer(qpv_fc, f.generation).add_to(m)
     if data.heat:
@@ -97,25 +97,25 @@ def safety_map(
     issue_layer(f"Signalements clos ({data.closed_issues})", closed, cell, show=False).add_to(m)
     helpers = actor_markers(actors)
     helpers.add_to(m)
-    page.add_below(m, legend(data, helpers) + tables(data, actors))
-    return render_html(m)
+    below: list[Part] = [legend(data, helpers), *tables(data, actors)]
+    return MapPage(m, Heading(title, summary(data)), above, below)
 
 
 def summary(data: SafetyData) -> str:
     """One sentence: the filters and what is shown."""
     f = data.filters
-    parts = []
+    said = []
     if f.qpv:
-        parts.append(data.qpv_names.get(f.qpv, f.qpv))
+        said.append(data.qpv_names.get(f.qpv, f.qpv))
     if f.time_slot:
-        parts.append(SLOT_LABELS[f.time_slot])
+        said.append(SLOT_LABELS[f.time_slot])
     if f.theme:
-        parts.append(grid().label_of(f.theme))
+        said.append(grid().label_of(f.theme))
     if f.women_only:
-        parts.append("marches non mixtes")
+        said.append("marches non mixtes")
     if f.start or f.end:
-        parts.append(f"du {f.start or '…'} au {f.end or '…'}")
-    scope = ", ".join(parts) or "tout le territoire"
+        said.append(f"du {f.start or '…'} au {f.end or '…'}")
+    scope = ", ".join(said) or "tout le territoire"
     info = data.marks_info
     shown = f"regroupées par carrés de {info.cell_m} m" if info.grouped else "une par une"
     text = (
@@ -128,23 +128,23 @@ def summary(data: SafetyData) -> str:
     return text
 
 
-def filter_form(data: SafetyData, action: str) -> str:
+def filter_form(data: SafetyData, action: str) -> parts.FilterForm:
     """The filters as a French GET form."""
     f = data.filters
     quartiers = [("", "Tous"), *sorted(data.qpv_names.items(), key=lambda cn: cn[1])]
     themes = [("", "Tous")] + [(c, grid().label_of(c)) for c in grid().themes]
     slots = [("", "Tous")] + [(s.value, SLOT_LABELS[s]) for s in TimeSlot]
     generations = [("2015", "QPV 2015"), ("2024", "QPV 2024")]
-    fields = [
-        page.date_input("du", "Du", f.start.isoformat() if f.start else None),
-        page.date_input("au", "Au", f.end.isoformat() if f.end else None),
-        page.select("qpv", "Quartier prioritaire", quartiers, f.qpv),
-        page.select("theme", "Thème", themes, f.theme),
-        page.select("creneau", "Créneau", slots, f.time_slot.value if f.time_slot else None),
-        page.select("generation", "Génération des QPV", generations, str(f.generation)),
-        page.checkbox("non_mixte", "Marches non mixtes (femmes) seulement", f.women_only),
+    fields: list[parts.Field] = [
+        parts.date_input("du", "Du", f.start.isoformat() if f.start else None),
+        parts.date_input("au", "Au", f.end.isoformat() if f.end else None),
+        parts.select("qpv", "Quartier prioritaire", quartiers, f.qpv),
+        parts.select("theme", "Thème", themes, f.theme),
+        parts.select("creneau", "Créneau", slots, f.time_slot.value if f.time_slot else None),
+        parts.select("generation", "Génération des QPV", generations, str(f.generation)),
+        parts.checkbox("non_mixte", "Marches non mixtes (femmes) seulement", f.women_only),
     ]
-    return page.form(action, "Filtres de la carte", fields)
+    return parts.form(action, "Filtres de la carte", fields)
 
 
 def heat_layer(data: SafetyData) -> HeatMap:
@@ -218,14 +218,14 @@ def walk_layers(walks: Sequence[WalkLine]) -> list[folium.GeoJson]:
     return layers
 
 
-def legend(data: SafetyData, helpers: ActorMarkers | None) -> str:
+def legend(data: SafetyData, helpers: ActorMarkers | None) -> parts.LegendFlow:
     """The legend in the page flow: every colour also said by a shape, glyph or word."""
     themes = [(theme_swatch(c), THEME_SHORT.get(c, ""), grid().label_of(c)) for c in grid().themes]
     ratings = [
         (f"background:#bbb;{SHAPE_CSS[i]}", "", f"{RATING_SHAPES[i]} : {label}")
         for i, label in sorted(grid().scales["rating"].items())
     ]
-    groups: list[tuple[str, Sequence[page.LegendEntry]]] = [
+    groups: list[tuple[str, Sequence[tuple[str, str, str]]]] = [
         ("Thème de l'observation (couleur et initiales)", themes),
         ("Appréciation (forme)", ratings),
     ]
@@ -283,16 +283,16 @@ def legend(data: SafetyData, helpers: ActorMarkers | None) -> str:
             ],
         ),
     ]
-    return page.legend_section(groups)
+    return parts.legend_flow(groups)
 
 
-def tables(data: SafetyData, actors: Sequence[dict[str, Any]]) -> str:
+def tables(data: SafetyData, actors: Sequence[dict[str, Any]]) -> list[Part]:
     """The table alternative: per QPV × time slot × theme, the observations themselves when
     drawn one by one, the issues, the walks and the support actors."""
     g, states = grid(), followup()
     names = data.qpv_names
-    parts = [
-        page.table_section(
+    found: list[Part] = [
+        parts.table(
             "Observations par quartier, créneau et thème",
             [
                 "Quartier",
@@ -317,8 +317,8 @@ def tables(data: SafetyData, actors: Sequence[dict[str, Any]]) -> str:
         )
     ]
     if not data.marks_info.grouped:
-        parts.append(
-            page.table_section(
+        found.append(
+            parts.table(
                 "Observations, une par ligne",
                 ["Date", "Créneau", "Quartier", "Thème", "Appréciation", "Sentiment", "Extrait"],
                 [
@@ -336,8 +336,8 @@ def tables(data: SafetyData, actors: Sequence[dict[str, Any]]) -> str:
                 "cg-observations",
             )
         )
-    parts.append(
-        page.table_section(
+    found.append(
+        parts.table(
             f"Signalements : {data.open_issues} ouvert(s), {data.closed_issues} clos "
             f"({len(data.issue_rows)} plus récents, les ouverts d'abord)",
             ["État", "Catégorie", "Organisme", "Date", "Extrait"],
@@ -355,21 +355,21 @@ def tables(data: SafetyData, actors: Sequence[dict[str, Any]]) -> str:
             "cg-issues",
         )
     )
-    parts.append(walks_table(data.walks, names))
-    parts.append(
-        page.table_section(
+    found.append(walks_table(data.walks, names))
+    found.append(
+        parts.table(
             "Lieux d'aide",
             ["Lieu", "Distance", "Ouverture", "Téléphone"],
             actor_rows(actors),
             "cg-actors",
         )
     )
-    return "".join(parts)
+    return found
 
 
-def walks_table(walks: Sequence[WalkLine], names: dict[str, str]) -> str:
+def walks_table(walks: Sequence[WalkLine], names: dict[str, str]) -> parts.Table:
     """The walks shown, with their stops."""
-    return page.table_section(
+    return parts.table(
         "Marches",
         ["Marche", "Date", "Créneau", "Quartier(s)", "Non mixte", "Observations", "Arrêts"],
         [

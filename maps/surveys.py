@@ -1,6 +1,7 @@
 """The aggregated picture of the observations: grid cells with their counts, never a point.
-Pure: data in, HTML out. ``/cartes/publique`` (``maps.public``) draws these cells with the QPV
-and the support actors; :func:`public_observations_map` is the cells-only page."""
+Pure: data in, a :class:`~maps.parts.MapPage` out. ``/cartes/publique`` (``maps.public``) draws
+these cells with the QPV and the support actors; :func:`public_observations_map` is the cells-only
+page."""
 
 from __future__ import annotations
 
@@ -8,16 +9,10 @@ from typing import Any
 
 import folium
 
+from maps import page, parts
 from maps.layers import escape_properties
-from maps.render import (
-    Bounds,
-    Legend,
-    add_heading,
-    add_table,
-    base_map,
-    geojson_bounds,
-    render_html,
-)
+from maps.parts import Heading, MapPage
+from maps.render import Bounds, Legend, base_map, geojson_bounds
 from maps.styles import Tiles
 
 COUNT_CLASSES: tuple[tuple[int, str, str], ...] = (
@@ -43,7 +38,7 @@ def public_observations_map(
     tiles: Tiles | None,
     fallback_bounds: Bounds | None = None,
     demo_label: str | None = None,
-) -> str:
+) -> MapPage:
     """Full HTML page: the aggregated cells, a legend, the method, and the same data as a table.
 
     Parameters
@@ -64,7 +59,7 @@ def public_observations_map(
     if demo_label:
         title += f" ({demo_label})"
     m = base_map(title, padded(geojson_bounds([fc])) or fallback_bounds, tiles)
-    add_heading(m, title, method)
+    page.add_page_css(m)
     if fc["features"]:
         cells_layer(fc).add_to(m)
     entries = [
@@ -83,8 +78,10 @@ def public_observations_map(
         )
         for p in (f["properties"] for f in fc["features"])
     ]
-    add_table(m, "Carrés publiés", ["Type", "Thème", "Observations", "Période", "Carré"], rows)
-    return render_html(m)
+    table = parts.table(
+        "Carrés publiés", ["Type", "Thème", "Observations", "Période", "Carré"], rows, "cg-table"
+    )
+    return MapPage(m, Heading(title, method), below=[table])
 
 
 def padded(bounds: Bounds | None, pad: float = 0.01) -> Bounds | None:

@@ -1,6 +1,7 @@
 """A walk's map (``/cartes/marches/{id}``): its route, stops, observations and issues — and,
 side by side, its paired walk (the same route by day and by night), both maps fitted to the
-same extent so that places line up. Pure: :class:`WalkMapData` in, HTML out."""
+same extent so that places line up. Pure: :class:`WalkMapData` in, a
+:class:`~maps.parts.MapPage` out."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import html
 from collections.abc import Sequence
 
 import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import CssLink, Figure, MacroElement
 from jinja2 import Template
 
 from geo.errors import InvariantError
-from maps import page
+from maps import page, parts
 from maps.marks import (
     RATING_SHAPES,
     SLOT_LABELS,
@@ -22,20 +23,17 @@ from maps.marks import (
     safe_json,
     theme_swatch,
 )
-from maps.render import Below, Bounds, CgMap, add_heading, base_map, render_html
+from maps.parts import Heading, MapPage, Part
+from maps.render import Bounds, CgMap, base_map
 from maps.safety import SHAPE_CSS, walk_layers, walks_table
 from maps.styles import DEFAULT_BOUNDS, Tiles
 from surveys.grid import Grid, grid
 from surveys.mapdata import Mark, WalkMapData, WalkSide
 from surveys.models import DEMO_LABEL, TimeSlot
+from ui.templating import render
 
-_SIDE_CSS = """<style>
-.cg-pair .folium-map { display: inline-block; vertical-align: top; }
-@media (max-width: 800px) { .cg-pair .folium-map { width: 100% !important; } }
-.cg-map-title { background: #fff; padding: 4px 8px; border: 1px solid #555; border-radius: 4px;
-  font: 15px/1.3 system-ui, sans-serif; max-width: 320px; }
-.cg-map-title h2 { font-size: 15px; margin: 0; }
-</style>"""
+PAIR_CSS = "/static/app/paire.css"
+"""The walk page's stylesheet: the two maps side by side, the title box inside each map."""
 
 
 class MapTitle(MacroElement):
@@ -58,7 +56,7 @@ var {{ this.get_name() }} = L.control({position: "topright"});
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "MapTitle"
-        self.markup_json = safe_json(f"<h2>{html.escape(text)}</h2>")
+        self.markup_json = safe_json(render("maps/map_title.html", text=text))
 
 
 def side_title(side: WalkSide) -> str:
@@ -67,7 +65,7 @@ def side_title(side: WalkSide) -> str:
     return f"Marche de {slot} du {side.walk.day} : {side.walk.title}"
 
 
-def walk_map(data: WalkMapData, tiles: Tiles | None, height: str = "70vh") -> str:
+def walk_map(data: WalkMapData, tiles: Tiles | None, height: str = "70vh") -> MapPage:
     """The whole page: one map per walk of the pair, a legend, the tables.
 
     Parameters
@@ -88,8 +86,6 @@ def walk_map(data: WalkMapData, tiles: Tiles | None, height: str = "70vh") -> st
     figure = maps[0].get_root()
     if not isinstance(figure, Figure):
         raise InvariantError("expected isinstance(figure, Figure)")
-    figure.header.add_child(Element(_SIDE_CSS), name="cg_side_css")
-    figure.html.add_child(Element('<div class="cg-pair">'), name="cg_pair_open")
     for side in sides[1:]:
         maps.append(_side_map(side, bounds, tiles, height, figure, len(sides)))
     note = (
@@ -97,14 +93,12 @@ def walk_map(data: WalkMapData, tiles: Tiles | None, height: str = "70vh") -> st
         if data.paired
         else "Pas de marche appariée visible."
     )
-    add_heading(maps[0], title, f"{side_title(data.walk)}. {note}")
     page.add_page_css(maps[0])
-    last = maps[-1]
-    Below("</div>").add_to(last)  # closes .cg-pair, after the last map
-    page.add_below(last, _legend() + _tables(sides, data.qpv_names))
+    figure.header.add_child(CssLink(PAIR_CSS), name="paire.css")
     for m in maps[:-1]:
         folium.LayerControl(collapsed=False).add_to(m)
-    return render_html(last)
+    heading = Heading(title, f"{side_title(data.walk)}. {note}")
+    return MapPage(maps[-1], heading, below=[_legend(), *_tables(sides, data.qpv_names)])
 
 
 def _side_map(
@@ -167,10 +161,9 @@ def _union(bounds: Sequence[Bounds | None]) -> Bounds | None:
     )
 
 
-def _legend() -> str:
-
+def _legend() -> parts.LegendFlow:
     g = grid()
-    return page.legend_section(
+    return parts.legend_flow(
         [
             (
                 "Thème de l'observation (couleur et initiales)",
@@ -207,19 +200,19 @@ def _legend() -> str:
     )
 
 
-def _tables(sides: Sequence[WalkSide], names: dict[str, str]) -> str:
+def _tables(sides: Sequence[WalkSide], names: dict[str, str]) -> list[Part]:
     g = grid()
-    parts = [walks_table([s.walk for s in sides], names)]
+    found: list[Part] = [walks_table([s.walk for s in sides], names)]
     for i, side in enumerate(sides):
-        parts.append(
-            page.table_section(
+        found.append(
+            parts.table(
                 f"Observations : {side_title(side)}",
                 ["Date", "Thème", "Appréciation", "Sentiment de sécurité", "Extrait"],
                 [_row(m, g) for m in side.marks],
                 f"cg-observations-{i + 1}",
             )
         )
-    return "".join(parts)
+    return found
 
 
 def _row(m: Mark, g: Grid) -> tuple[object, ...]:

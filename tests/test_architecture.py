@@ -14,6 +14,7 @@ from pathlib import Path
 from app.settings import PROJECT_ROOT
 
 INTERNAL = {
+    "ui",
     "app",
     "geo",
     "accounts",
@@ -29,6 +30,7 @@ INTERNAL = {
 DOMAINS = {"surveys", "actors", "exhibitions", "selfcheck", "planning"}
 
 ALLOWED: dict[str, set[str]] = {
+    "ui": {"ui"},
     "geo": {"geo"},
     "accounts": {"accounts", "geo"},
     "surveys": {"surveys", "accounts", "geo"},
@@ -36,7 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "exhibitions": {"exhibitions", "actors", "accounts", "geo"},
     "selfcheck": {"selfcheck", "actors", "accounts", "geo"},
     "planning": {"planning", "surveys", "actors", "exhibitions", "accounts", "geo"},
-    "maps": {"maps", "geo", *DOMAINS},
+    "maps": {"maps", "ui", "geo", *DOMAINS},
     "app": INTERNAL - {"api", "cli"},
     "api": INTERNAL - {"cli"},
     "cli": INTERNAL,
@@ -165,3 +167,48 @@ def test_the_web_rules_can_fail() -> None:
     assert any(
         n.split(".")[0] == "cli" for n in imports_of("from cli import runtime\n")
     )  # what test_bench_never_imports_the_cli looks for
+
+
+# --- one presentation path: markup only in templates, one environment -----------------------
+
+MARKUP_IN_PYTHON = re.compile(r"f\"<|'<(div|p|table|tr|td|ul|li|span|svg|style)")
+"""The pattern of the presentation issue's done-when grep."""
+MARKUP_EXCEPTIONS = {
+    # « < 5 »: the French text of a count below k, not markup.
+    "app/planning_views.py": 3,
+    # Inlines a vendored file's text in place of the <link>/<script> tags of a page already
+    # rendered from templates (standalone files for offline use); no page is built here.
+    "maps/standalone.py": 2,
+}
+
+
+def markup_lines(source: str) -> int:
+    return sum(1 for line in source.splitlines() if MARKUP_IN_PYTHON.search(line))
+
+
+def test_no_markup_is_assembled_in_python_outside_the_documented_exceptions() -> None:
+    found = {}
+    for path in PROJECT_ROOT.rglob("*.py"):
+        rel = path.relative_to(PROJECT_ROOT)
+        if rel.parts[0] in {"tests", ".venv", "node_modules", "var"}:
+            continue
+        n = markup_lines(path.read_text(encoding="utf-8"))
+        if n:
+            found[str(rel)] = n
+    assert found == MARKUP_EXCEPTIONS
+
+
+def test_the_markup_rule_can_fail() -> None:
+    assert markup_lines('x = f"<td>{v}</td>"\n') == 1
+    assert markup_lines("x = '<div class=\"a\">'\n") == 1
+    assert markup_lines("x = render('maps/heading.html', heading=h)\n") == 0
+
+
+def test_there_is_one_template_environment() -> None:
+    found = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in PROJECT_ROOT.rglob("*.py")
+        if path.relative_to(PROJECT_ROOT).parts[0] not in {"tests", ".venv", "node_modules"}
+        and "Environment(" in path.read_text(encoding="utf-8")
+    ]
+    assert found == ["ui/templating.py"]

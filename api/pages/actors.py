@@ -15,8 +15,8 @@ from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.params.actors import FormDep
 from api.routing import StrictJSONRoute
 from app.resident import ResidentForm, _find
-from app.templating import render
 from geo.errors import NotFound
+from ui.templating import render
 
 router = APIRouter(prefix="/aide", route_class=StrictJSONRoute, tags=["pages"])
 

@@ -20,9 +20,9 @@ from accounts.models import Role
 from api.deps import ConnDep, CurrentPrincipal
 from api.routing import StrictJSONRoute
 from app.qr import qr_code
-from app.templating import render
 from geo.errors import Forbidden
 from surveys.service import walks
+from ui.templating import render
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 

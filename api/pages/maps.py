@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ConnDep, Generation, SettingsDep
 from api.routing import StrictJSONRoute
+from app.map_pages import render_map_page
 from app.tiles import tiles_of
 from geo import qpv, territory
 from maps.qpv_map import qpv_map
@@ -20,4 +21,5 @@ router = APIRouter(prefix="/cartes", route_class=StrictJSONRoute, tags=["cartes"
 def qpv_page(conn: ConnDep, settings: SettingsDep, generation: Generation) -> HTMLResponse:
     area = territory.get(conn, settings.territory)
     fc = json.loads(qpv.feature_collection(conn, generation, area.bounds))
-    return HTMLResponse(qpv_map(fc, generation, tiles_of(settings), area.bounds))
+    page = qpv_map(fc, generation, tiles_of(settings), area.bounds)
+    return HTMLResponse(render_map_page(page))

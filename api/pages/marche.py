@@ -19,9 +19,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SettingsDep
 from api.routing import StrictJSONRoute
-from app.templating import TEMPLATES_DIR, render
 from app.tiles import tiles_of
 from maps.assets import VENDOR_PREFIX
+from ui.templating import TEMPLATES_DIR, render
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["application de terrain"])
 

@@ -22,8 +22,8 @@ from api.params.planning import (
 )
 from api.routing import StrictJSONRoute
 from app import planning_views as views
+from app.map_pages import render_map_page
 from app.reports import render_report
-from app.templating import render
 from app.tiles import tiles_of
 from geo import qpv, territory
 from maps.planning import hotspot_page
@@ -31,6 +31,7 @@ from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
 from planning.models import current_year
 from planning.report import Version
+from ui.templating import render
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 
@@ -90,7 +91,8 @@ def hotspots_page(
     area = territory.get(conn, settings.territory)
     generation = settings.qpv_generation
     outlines = json.loads(qpv.feature_collection(conn, generation, area.bounds))
-    return HTMLResponse(hotspot_page(fc, tiles_of(settings), area.bounds, outlines, generation))
+    page = hotspot_page(fc, tiles_of(settings), area.bounds, outlines, generation)
+    return HTMLResponse(render_map_page(page))
 
 
 @router.get(

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import SettingsDep
 from api.routing import StrictJSONRoute
 from app.settings import Settings
-from app.templating import render
+from ui.templating import render
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 

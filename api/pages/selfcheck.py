@@ -18,12 +18,12 @@ from actors import finder, hours, vocab
 from api.deps import ConnDep
 from api.params.selfcheck import ConfigDep, check_rate, rules_as_json
 from api.routing import StrictJSONRoute
-from app.templating import render as render_template
 from geo.errors import DomainError, Forbidden, Invalid, NotFound
 from selfcheck import codes, rules, service
 from selfcheck.answers import LONG_AGO, RawAnswers, recent_months
 from selfcheck.models import Config
 from selfcheck.orient import cards
+from ui.templating import render as render_template
 
 router = APIRouter(prefix="/discrimination", route_class=StrictJSONRoute, tags=["pages"])
 

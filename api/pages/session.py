@@ -20,8 +20,8 @@ from api.deps import ConnDep, SettingsDep
 from api.gate import SESSION_COOKIE
 from api.ratelimit import request_scheme
 from api.routing import StrictJSONRoute
-from app.templating import render
 from geo.errors import Unauthenticated
+from ui.templating import render
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["pages"])
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from maps.actors import actors_map, category, popup_html, tel_link
+from app.map_pages import render_map_page
+from maps.actors import actors_map as build_actors_map
+from maps.actors import category, popup_html, tel_link
+
+
+def actors_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``actors_map``, rendered as the app does."""
+    return render_map_page(build_actors_map(*args, **kwargs))
+
 
 XSS = '<img src=x onerror="alert(1)">'
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from app.map_pages import render_map_page
 from app.settings import PROJECT_ROOT
 from exhibitions.models import (
     Circulation,
@@ -21,8 +22,15 @@ from exhibitions.models import (
     SchoolYear,
     Sector,
 )
-from maps.exhibitions import MARKERS, PUPIL_BINS, category, coverage_page, pupils_colour
+from maps.exhibitions import MARKERS, PUPIL_BINS, category, pupils_colour
+from maps.exhibitions import coverage_page as build_coverage_page
 from tests.maps.test_qpv_map import URL, qpv_fc
+
+
+def coverage_page(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``coverage_page``, rendered as the app does."""
+    return render_map_page(build_coverage_page(*args, **kwargs))
+
 
 EVIL = '<img src=x onerror="alert(1)">'
 

@@ -10,9 +10,15 @@ from typing import Any
 import folium
 import pytest
 
+from app.map_pages import render_map_page
 from maps.assets import UnknownAsset, localize
-from maps.qpv_map import qpv_map
+from maps.qpv_map import qpv_map as build_qpv_map
 from maps.styles import Tiles
+
+
+def qpv_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``qpv_map``, rendered as the app does."""
+    return render_map_page(build_qpv_map(*args, **kwargs))
 
 
 def qpv_fc(shared_data: Path) -> dict[str, Any]:

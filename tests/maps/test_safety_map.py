@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from maps.public import public_map
-from maps.safety import safety_map
+from app.map_pages import render_map_page
+from maps.public import public_map as build_public_map
+from maps.safety import safety_map as build_safety_map
 from maps.styles import Tiles
-from maps.walk_map import walk_map
+from maps.walk_map import walk_map as build_walk_map
 from surveys.mapdata import (
     Aggregation,
     IssueMark,
@@ -25,6 +26,22 @@ from surveys.mapdata import (
     WalkSide,
 )
 from surveys.models import TimeSlot
+
+
+def public_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``public_map``, rendered as the app does."""
+    return render_map_page(build_public_map(*args, **kwargs))
+
+
+def safety_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``safety_map``, rendered as the app does."""
+    return render_map_page(build_safety_map(*args, **kwargs))
+
+
+def walk_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``walk_map``, rendered as the app does."""
+    return render_map_page(build_walk_map(*args, **kwargs))
+
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 URL = re.compile(r"(?:https?:)?//[a-zA-Z0-9.-]+\.[a-z]{2,}[^\s\"'<>)]*")

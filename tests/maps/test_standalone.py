@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from api.main import SERVED_PACKAGES
+from app.map_pages import render_map_page
 from app.settings import PROJECT_ROOT, Settings
 from cli.maps import asset_reader
-from maps.qpv_map import qpv_map
+from maps.qpv_map import qpv_map as build_qpv_map
 from maps.standalone import MissingAsset, inline_assets, inline_css, vendor_path
 from tests.maps.test_safety_map import actor, data
+
+
+def qpv_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``qpv_map``, rendered as the app does."""
+    return render_map_page(build_qpv_map(*args, **kwargs))
+
 
 READ = asset_reader(Settings(assets_dir=PROJECT_ROOT / "node_modules"))
 
@@ -17,7 +26,8 @@ READ = asset_reader(Settings(assets_dir=PROJECT_ROOT / "node_modules"))
 def test_safety_page_becomes_self_contained() -> None:
     from maps.safety import safety_map
 
-    page = safety_map(data(), {"features": []}, [actor()], None, action=None)
+    built = safety_map(data(), {"features": []}, [actor()], None, action=None)
+    page = render_map_page(built)
     assert 'src="/static/' in page and 'href="/static/' in page
     alone = inline_assets(page, READ)
     assert 'src="/static/' not in alone and 'href="/static/' not in alone

@@ -10,12 +10,19 @@ import shapely
 from fastapi.testclient import TestClient
 from shapely.geometry import Point, shape
 
+from app.map_pages import render_map_page
 from geo.qpv.read import read_2024_codes
 from geo.qpv.repo import carry_contours
-from maps.planning import hotspot_layer, hotspot_page, hotspot_rows
+from maps.planning import hotspot_layer, hotspot_rows
+from maps.planning import hotspot_page as build_hotspot_page
 from tests.planning.seed import BELLEVUE, MALAKOFF, Seeded
 from tests.security.conftest import point
 from tests.surveys.conftest import walk_obs
+
+
+def hotspot_page(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``hotspot_page``, rendered as the app does."""
+    return render_map_page(build_hotspot_page(*args, **kwargs))
 
 
 def _planted(seeded: Seeded) -> tuple[set[str], set[str]]:

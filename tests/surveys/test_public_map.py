@@ -9,10 +9,17 @@ from typing import Any
 
 import pytest
 
-from maps.surveys import count_colour, public_observations_map
+from app.map_pages import render_map_page
+from maps.surveys import count_colour
+from maps.surveys import public_observations_map as build_public_observations_map
 from surveys import demo
 from surveys.models import SurveyConfig
 from tests.browser import run_axe, save_screenshot
+
+
+def public_observations_map(*args: Any, **kwargs: Any) -> str:
+    """The page of ``maps`` builder ``public_observations_map``, rendered as the app does."""
+    return render_map_page(build_public_observations_map(*args, **kwargs))
 
 
 @pytest.mark.browser

@@ -1,10 +1,10 @@
 """The one template environment of the project: every page, fragment and printable document is
-rendered here, from the templates of ``app/templates`` (autoescape on, undefined names fail).
+rendered here, from the templates of ``ui/templates`` (autoescape on, undefined names fail).
 
 Pages hand a template a small view model (a dataclass) and the few values every page needs;
 templates never see database rows or Python-built markup. Shared pieces (accessible table,
 legend, form field with its error, pagination, SVG chart) are macros in
-``app/templates/_macros/``.
+``ui/templates/_macros/``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("app", "templates"),
+        loader=PackageLoader("ui", "templates"),
         autoescape=select_autoescape(["html", "svg", "xml"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -51,6 +51,6 @@ ENV = _environment()
 """The environment (templates are loaded once and cached by Jinja)."""
 
 
-def render(name: str, **context: Any) -> str:
-    """Render the template ``name`` (a path under ``app/templates``) with ``context``."""
+def render(name: str, /, **context: Any) -> str:
+    """Render the template ``name`` (a path under ``ui/templates``) with ``context``."""
     return ENV.get_template(name).render(**context)
