@@ -48,6 +48,9 @@ class Rule:
     locations : bool
         The answer can carry observations' places or texts: they go through the caller's
         field-level view (exact point or 100 m cell, texts).
+    form : bool
+        A back-office form write: the session cookie may authorise it, from this site and
+        with the form's CSRF token (:mod:`api.csrf`).
     """
 
     roles: frozenset[Role] | None = None
@@ -56,6 +59,7 @@ class Rule:
     limit: str | None = None
     budget_ms: int | None = None
     locations: bool = False
+    form: bool = False
 
     @property
     def public(self) -> bool:
@@ -73,10 +77,14 @@ EVERY_ROLE = frozenset(Role)
 
 
 def roles(
-    *allowed: Role, scoped: bool = False, audit: str | None = None, locations: bool = False
+    *allowed: Role,
+    scoped: bool = False,
+    audit: str | None = None,
+    locations: bool = False,
+    form: bool = False,
 ) -> Rule:
     """A rule for callers holding one of ``allowed``."""
-    return Rule(frozenset(allowed), scoped=scoped, audit=audit, locations=locations)
+    return Rule(frozenset(allowed), scoped=scoped, audit=audit, locations=locations, form=form)
 
 
 def staff(scoped: bool = False, audit: str | None = None) -> Rule:
@@ -252,6 +260,20 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/marches/{walk_id}/rapport"): anyone_with_token(audit="read_report", locations=True),
     ("GET", "/marches/{walk_id}/invitation"): roles(F, A, scoped=True),
     ("GET", "/marches"): staff(),
+    # --- the staff's back office: forms posted with the session cookie (form=True) ---
+    ("GET", "/equipe"): staff(),
+    ("GET", "/equipe/marches"): staff(),
+    ("GET", "/equipe/marches/nouvelle"): roles(F, A),
+    ("POST", "/equipe/marches/nouvelle"): roles(F, A, form=True),
+    ("GET", "/equipe/marches/{walk_id}"): Rule(STAFF_ROLES, scoped=True, locations=True),
+    ("POST", "/equipe/marches/{walk_id}/etat"): roles(F, A, scoped=True, form=True),
+    ("GET", "/equipe/moderation"): roles(M, A, locations=True),
+    ("POST", "/equipe/moderation"): roles(M, A, scoped=True, form=True),
+    ("GET", "/equipe/comptes"): roles(A),
+    ("POST", "/equipe/comptes"): roles(A, audit="user_create", form=True),
+    ("POST", "/equipe/comptes/{login}/acces"): roles(A, audit="user_update", form=True),
+    ("POST", "/equipe/comptes/{login}/mot-de-passe"): roles(A, audit="password_reset", form=True),
+    ("GET", "/equipe/journal"): roles(A, audit="read_audit"),
 }
 """(method, path template) → rule. HEAD uses the GET rule."""
 

@@ -18,14 +18,13 @@ from accounts import audit
 from accounts import service as accounts
 from accounts.models import Principal
 from api import access
+from api.csrf import SESSION_COOKIE, check_same_origin
 from api.ratelimit import TokenBuckets, client_ip
 from geo.errors import Forbidden, NotFound, TooLarge, Unauthenticated
 
 log = logging.getLogger("cartegalite.access")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SESSION_COOKIE = "cg_session"
-"""Browser session of a staff member (``/connexion``): honoured on GET/HEAD only."""
 _UNSET = object()
 
 
@@ -39,6 +38,11 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+def _form_write(request: Request) -> bool:
+    rule = getattr(request.state, "access_rule", None)
+    return rule is not None and rule.form
+
+
 def _resolve(pool: Any, token: str) -> Principal | None:
     with pool.connection() as conn:
         return accounts.resolve(conn, token)
@@ -50,8 +54,11 @@ async def principal_of(request: Request) -> Principal | None:
     if cached is None or isinstance(cached, Principal):
         return cached
     token = _bearer(request)
-    if token is None and request.method in ("GET", "HEAD"):
+    if token is None and (request.method in SAFE_METHODS or _form_write(request)):
         token = request.cookies.get(SESSION_COOKIE) or None
+        if token is not None and request.method not in SAFE_METHODS:
+            check_same_origin(request)  # the form's CSRF token is checked with the form
+            request.state.via_cookie = True
     principal = None
     if token is not None:
         principal = await run_in_threadpool(_resolve, request.app.state.pool, token)

@@ -28,6 +28,10 @@ from api.pages import planning as planning_pages
 from api.pages import privacy as privacy_pages
 from api.pages import selfcheck as selfcheck_pages
 from api.pages import session as session_pages
+from api.pages.equipe import accounts as staff_accounts
+from api.pages.equipe import home as staff_home
+from api.pages.equipe import moderation as staff_moderation
+from api.pages.equipe import walks as staff_walks
 from api.routes import actors as actor_routes
 from api.routes import (
     auth,
@@ -93,6 +97,10 @@ ROUTERS = [
     planning_pages.router,
     session_pages.router,
     invitation_pages.router,
+    staff_home.router,
+    staff_walks.router,
+    staff_moderation.router,
+    staff_accounts.router,
     home.router,
 ]
 """Every router of the app (one line each; pages last)."""

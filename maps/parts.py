@@ -10,6 +10,25 @@ from dataclasses import dataclass, field
 
 import folium
 
+from ui.fields import Checkbox, Field, Hidden, Select, TextInput
+
+__all__ = [
+    "Checkbox",
+    "Field",
+    "FilterForm",
+    "Heading",
+    "Hidden",
+    "LegendFlow",
+    "LegendGroup",
+    "Link",
+    "MapPage",
+    "Part",
+    "Select",
+    "Swatch",
+    "Table",
+    "TextInput",
+]
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -53,50 +72,6 @@ class Table:
     rows: tuple[tuple[object, ...], ...]
     element_id: str
     kind: str = "table"
-
-
-@dataclass(frozen=True)
-class Select:
-    name: str
-    label: str
-    options: tuple[tuple[str, str], ...]
-    """(value, French label)."""
-    chosen: str
-    id: str
-    kind: str = "select"
-
-
-@dataclass(frozen=True)
-class TextInput:
-    """A text or date field."""
-
-    name: str
-    label: str
-    value: str
-    id: str
-    type: str = "text"
-    pattern: str | None = None
-    size: int | None = None
-    kind: str = "input"
-
-
-@dataclass(frozen=True)
-class Checkbox:
-    name: str
-    label: str
-    checked: bool
-    id: str
-    kind: str = "checkbox"
-
-
-@dataclass(frozen=True)
-class Hidden:
-    name: str
-    value: str
-    kind: str = "hidden"
-
-
-Field = Select | TextInput | Checkbox | Hidden
 
 
 @dataclass(frozen=True)

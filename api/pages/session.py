@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from accounts import audit
 from accounts import service as accounts
+from api.csrf import SESSION_COOKIE
 from api.deps import ConnDep, SettingsDep
-from api.gate import SESSION_COOKIE
 from api.ratelimit import request_scheme
 from api.routing import StrictJSONRoute
 from geo.errors import Unauthenticated

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.gate import SESSION_COOKIE
+from api.csrf import SESSION_COOKIE
 from api.pages.session import safe_next
 from tests.browser import save_screenshot
 

@@ -249,6 +249,8 @@ PROBES: dict[tuple[str, str], Probe] = {
         admin_sees="S",
         coarse=MODERATED | {"participant_a"},
     ),
+    ("GET", "/equipe/marches/{walk_id}"): Probe(get("/equipe/marches/{w.walk_a[id]}")),
+    ("GET", "/equipe/moderation"): Probe(get("/equipe/moderation")),
     ("GET", "/ogc/collections"): Probe(get("/ogc/collections")),
     ("GET", "/ogc/collections/{cid}"): Probe(get("/ogc/collections/observations")),
     ("GET", "/ogc/collections/{cid}/items"): Probe(

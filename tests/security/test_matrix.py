@@ -107,6 +107,22 @@ def _walk_transition(w: World, who: str) -> Made:
     return f"/api/walks/{walk['id']}/transitions", {"json": {"action": "realiser"}}
 
 
+def _staff_walk_step(w: World, who: str) -> Made:
+    walk = w.new_walk("facilitator_a")
+    return f"/equipe/marches/{walk['id']}/etat", {
+        "data": {"action": "realiser"},
+        "follow_redirects": False,
+    }
+
+
+def _staff_moderation(w: World, who: str) -> Made:
+    obs = w.observation("participant_a")
+    return "/equipe/moderation", {
+        "data": {"ids": [str(obs)], "action": "publier"},
+        "follow_redirects": False,
+    }
+
+
 def _obs_transition(w: World, who: str) -> Made:
     obs = w.observation("participant_a")
     action = "publier" if who in ("moderator", "admin") else "ouvrir"
@@ -208,6 +224,13 @@ CASES: dict[tuple[str, str], Case] = {
         )
     ),
     ("GET", "/api/walks/{walk_id}"): Case(get("/api/walks/{w.walk_a[id]}"), out=OUT_A),
+    ("GET", "/equipe/marches/{walk_id}"): Case(
+        get("/equipe/marches/{w.walk_a[id]}"), out=frozenset({"facilitator_b", "planner_out"})
+    ),
+    ("POST", "/equipe/marches/{walk_id}/etat"): Case(
+        _staff_walk_step, 303, out=frozenset({"facilitator_b"})
+    ),
+    ("POST", "/equipe/moderation"): Case(_staff_moderation, 303),
     ("POST", "/api/walks/{walk_id}/transitions"): Case(
         _walk_transition, out=frozenset({"facilitator_b"})
     ),

@@ -1,0 +1,124 @@
+"""Facilitators' screens: the walks, a new walk (with its pair and its stops), one walk with
+its lifecycle, stops, history and the observations as they arrive."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+
+from api.csrf import CheckedForm
+from api.deps import ConnDep, CurrentPrincipal, SettingsDep
+from api.pages import walk_form
+from api.pages.staff_page import done, form_text, staff_page
+from api.params.surveys import SurveyConfigDep
+from api.routing import StrictJSONRoute
+from app.backoffice import walks as views
+from geo.errors import DomainError
+from surveys.service import walks
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
+
+WalkId = Annotated[uuid.UUID, PathParam(description="Identifiant de la marche")]
+
+
+@router.get("/equipe/marches", response_class=HTMLResponse)
+def walk_list(
+    request: Request, conn: ConnDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    rows = views.walk_rows(conn, principal, settings.qpv_generation)
+    return staff_page(request, principal, "walks.html", walks=rows)
+
+
+def _form_page(
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    values: walk_form.WalkFormValues,
+    status: int = 200,
+) -> HTMLResponse:
+    others = [
+        (w.id, f"{w.title} — {w.day}, {w.slot}")
+        for w in views.walk_rows(conn, principal, settings.qpv_generation)
+    ]
+    fields = walk_form.fields(values, views.qpv_options(conn, settings.qpv_generation), others)
+    return staff_page(
+        request,
+        principal,
+        "walk_form.html",
+        status=status,
+        fields=fields,
+        errors=values.errors,
+        tiles=settings.tile_url,
+    )
+
+
+@router.get("/equipe/marches/nouvelle", response_class=HTMLResponse)
+def new_walk(
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    apparier: uuid.UUID | None = None,
+) -> HTMLResponse:
+    values = walk_form.WalkFormValues(paired=str(apparier) if apparier else "")
+    return _form_page(request, conn, settings, principal, values)
+
+
+@router.post("/equipe/marches/nouvelle", response_class=HTMLResponse)
+def create_walk(
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    config: SurveyConfigDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    values = walk_form.read(form)
+    data = walk_form.validate(values)
+    if data is not None:
+        try:
+            created = walks.create_walk(conn, principal, data, config)
+        except DomainError as exc:
+            field = "stops" if "arrêt" in exc.message or "position" in exc.message else "title"
+            values.errors = {field: exc.message}
+        else:
+            return done(f"/equipe/marches/{created['id']}", "marche_creee")
+    return _form_page(request, conn, settings, principal, values, status=422)
+
+
+@router.get("/equipe/marches/{walk_id}", response_class=HTMLResponse)
+def walk_page(
+    walk_id: WalkId,
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> HTMLResponse:
+    detail = views.walk_detail(conn, principal, walk_id, settings.qpv_generation)
+    return staff_page(request, principal, "walk.html", walk=detail, error=None)
+
+
+@router.post("/equipe/marches/{walk_id}/etat", response_class=HTMLResponse)
+def walk_step(
+    walk_id: WalkId,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    action = form_text(form, "action", 40)
+    comment = form_text(form, "comment", 2000) or None
+    try:
+        walks.transition(conn, principal, walk_id, action, comment)
+    except DomainError as exc:
+        detail = views.walk_detail(conn, principal, walk_id, settings.qpv_generation)
+        return staff_page(
+            request, principal, "walk.html", status=409, walk=detail, error=exc.message
+        )
+    return done(f"/equipe/marches/{walk_id}", "etat_change")

@@ -1,0 +1,56 @@
+"""What each role finds in the back office: the menu, in French, from the role alone (the
+access table decides what each screen allows; the menu only points at what the role may use)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+    description: str = ""
+
+
+ROLE_LABELS = {
+    Role.FACILITATOR: "animation des marches",
+    Role.PLANNER: "chargé·e de mission (GUSP, annuaire, expositions)",
+    Role.MODERATOR: "modération",
+    Role.ADMIN: "administration",
+    Role.PARTICIPANT: "participante",
+}
+
+_WALKS = Link("/equipe/marches", "Marches", "créer, apparier, faire avancer une marche")
+_NEW_WALK = Link("/equipe/marches/nouvelle", "Nouvelle marche", "titre, quartier, date, arrêts")
+_QUEUE = Link("/equipe/moderation", "Modération", "observations en attente, les plus anciennes")
+_ACCOUNTS = Link("/equipe/comptes", "Comptes", "créer, désactiver, rôle et territoire")
+_AUDIT = Link("/equipe/journal", "Journal d'audit", "qui a lu ou changé quoi, et quand")
+_SAFETY = Link("/cartes/securite", "Carte de sécurité", "observations, signalements, marches")
+_DASHBOARDS = Link("/quartiers", "Tableaux de bord", "chiffres clés par quartier")
+_HOTSPOTS = Link("/quartiers/zones-sensibles", "Zones sensibles", "insécurité ressentie")
+_EXHIBITIONS = Link("/expositions/couverture", "Expositions", "couverture des collèges")
+
+MENUS: dict[Role, tuple[Link, ...]] = {
+    Role.FACILITATOR: (_WALKS, _NEW_WALK, _SAFETY, _DASHBOARDS),
+    Role.MODERATOR: (_QUEUE, _HOTSPOTS, _DASHBOARDS),
+    Role.PLANNER: (_WALKS, _SAFETY, _HOTSPOTS, _DASHBOARDS, _EXHIBITIONS),
+    Role.ADMIN: (
+        _WALKS,
+        _NEW_WALK,
+        _QUEUE,
+        _ACCOUNTS,
+        _AUDIT,
+        _SAFETY,
+        _HOTSPOTS,
+        _DASHBOARDS,
+        _EXHIBITIONS,
+    ),
+}
+
+
+def menu_for(role: Role) -> tuple[Link, ...]:
+    """The back-office links of ``role`` (none for participants)."""
+    return MENUS.get(role, ())

@@ -1,0 +1,153 @@
+"""The back office over HTTP: forms that keep values and say what is wrong next to the field,
+post/redirect/get with a success message, the same access rules and policies as the API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.equipe.helpers import make_staff, post_form, sign_in
+
+STOPS = "Place Mendès-France ; 47.2062 ; -1.6150\nMaison de quartier ; 47.2075 ; -1.6120"
+WALK = {"title": "Bellevue de nuit", "date": "2026-11-20", "time_slot": "nuit", "stops": STOPS}
+
+
+def test_anonymous_is_sent_to_sign_in_and_roles_are_checked(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    page = client.get("/equipe", headers={"accept": "text/html"}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/connexion")
+    make_staff(client, admin_headers, "mo.dere", "moderator")
+    sign_in(client, "mo.dere")
+    home = client.get("/equipe")
+    assert home.status_code == 200 and "Modération" in home.text and "Comptes" not in home.text
+    assert client.get("/equipe/marches/nouvelle").status_code == 403
+    assert client.get("/equipe/comptes").status_code == 403
+
+
+def test_walk_form_keeps_values_and_places_errors(
+    client: TestClient, conn: Any, admin_headers: dict[str, str]
+) -> None:
+    make_staff(client, admin_headers, "claire.anim", "facilitator")
+    sign_in(client, "claire.anim")
+    bad = {**WALK, "group_size": "douze", "stops": "Place ; -1.6150 ; 47.2062"}
+    resp = post_form(client, "/equipe/marches/nouvelle", bad)
+    assert resp.status_code == 422
+    html = resp.text
+    assert 'value="Bellevue de nuit"' in html  # kept
+    assert "Place ; -1.6150 ; 47.2062</textarea>" in html
+    assert 'id="f-group_size-erreur"' in html and "nombre entier attendu" in html
+    assert 'id="f-stops-erreur"' in html and "inversées" in html
+    assert 'aria-describedby="f-stops-aide f-stops-erreur"' in html
+    assert "Le formulaire contient 2 erreurs" in html
+    assert conn.execute("SELECT count(*) FROM walks").fetchone()[0] == 0
+    missing = post_form(client, "/equipe/marches/nouvelle", {**WALK, "title": ""})
+    assert missing.status_code == 422 and "donnez un titre" in missing.text
+
+
+def test_create_pair_and_move_a_walk_along(
+    client: TestClient, conn: Any, admin_headers: dict[str, str]
+) -> None:
+    make_staff(client, admin_headers, "claire.anim", "facilitator")
+    sign_in(client, "claire.anim")
+    night = post_form(client, "/equipe/marches/nouvelle", WALK)
+    assert night.status_code == 303
+    night_id = night.headers["location"].split("/")[-1].split("?")[0]
+    page = client.get(night.headers["location"])
+    assert "La marche est créée." in page.text and "Maison de quartier" in page.text
+    assert re.search(r"Code d'invitation</dt><dd><strong>[A-Z0-9-]+</strong>", page.text)
+    day = post_form(
+        client,
+        "/equipe/marches/nouvelle",
+        {**WALK, "title": "Bellevue de jour", "time_slot": "jour", "paired": night_id},
+        page=f"/equipe/marches/nouvelle?apparier={night_id}",
+    )
+    assert day.status_code == 303
+    day_page = client.get(day.headers["location"]).text
+    assert f'href="/equipe/marches/{night_id}">Bellevue de nuit</a>' in day_page
+    step = post_form(
+        client,
+        f"/equipe/marches/{night_id}/etat",
+        {"action": "realiser", "comment": "faite avec 9 habitantes"},
+        page=f"/equipe/marches/{night_id}",
+    )
+    assert step.status_code == 303
+    after = client.get(f"/equipe/marches/{night_id}").text
+    assert "Réalisée" in after and "faite avec 9 habitantes" in after
+    illegal = post_form(
+        client,
+        f"/equipe/marches/{night_id}/etat",
+        {"action": "faire_bilan"},
+        page=f"/equipe/marches/{night_id}",
+    )
+    assert illegal.status_code == 409 and "transition impossible" in illegal.text
+
+
+def test_moderation_queue_publishes_in_bulk_and_hides_with_a_reason(
+    client: TestClient, conn: Any, admin_headers: dict[str, str]
+) -> None:
+    from tests.equipe.seed import walk_with_observations
+
+    ids = walk_with_observations(client, admin_headers, 3)
+    make_staff(client, admin_headers, "mo.dere", "moderator")
+    sign_in(client, "mo.dere")
+    queue = client.get("/equipe/moderation").text
+    assert all(i in queue for i in ids)
+    assert queue.index(ids[0]) < queue.index(ids[2])  # oldest first
+    no_reason = post_form(client, "/equipe/moderation", {"ids": [ids[0]], "action": "masquer"})
+    assert no_reason.status_code == 422 and "motif est obligatoire" in no_reason.text
+    hide = post_form(
+        client,
+        "/equipe/moderation",
+        {"ids": [ids[0]], "action": "masquer", "reason": "nom d'une personne"},
+    )
+    assert hide.status_code == 303
+    ok = post_form(client, "/equipe/moderation", {"ids": ids[1:], "action": "publier"})
+    assert ok.status_code == 303
+    states = dict(conn.execute("SELECT id::text, moderation FROM observations").fetchall())
+    assert states == {ids[0]: "masquee", ids[1]: "publiee", ids[2]: "publiee"}
+    reason = conn.execute(
+        "SELECT comment FROM observation_transitions WHERE observation_id = %s", (ids[0],)
+    ).fetchone()
+    assert reason == ("nom d'une personne",)
+    assert "Aucune observation en attente" in client.get("/equipe/moderation").text
+
+
+def test_admin_creates_a_scoped_planner_and_sees_the_audit(
+    client: TestClient, conn: Any, admin_headers: dict[str, str]
+) -> None:
+    make_staff(client, admin_headers, "ad.min", "admin")
+    sign_in(client, "ad.min")
+    weak = post_form(
+        client,
+        "/equipe/comptes",
+        {"login": "urba.bellevue", "role": "planner", "password": "court", "scope_qpv": ""},
+    )
+    assert weak.status_code == 422 and 'value="urba.bellevue"' in weak.text
+    assert 'id="f-password-erreur"' in weak.text
+    made = post_form(
+        client,
+        "/equipe/comptes",
+        {
+            "login": "urba.bellevue",
+            "role": "planner",
+            "password": "Un-mot-de-passe-solide-2026",
+            "scope_qpv": "QP044005",
+            "display_name": "Urbanisme",
+        },
+    )
+    assert made.status_code == 303
+    row = conn.execute("SELECT role, scope_qpv FROM users WHERE login = 'urba.bellevue'").fetchone()
+    assert row == ("planner", ["QP044005"])
+    off = post_form(
+        client, "/equipe/comptes/urba.bellevue/acces", {"disabled": "true"}, page="/equipe/comptes"
+    )
+    assert off.status_code == 303
+    assert conn.execute(
+        "SELECT disabled_at IS NOT NULL FROM users WHERE login = 'urba.bellevue'"
+    ).fetchone()[0]
+    journal = client.get("/equipe/journal?action=user_create").text
+    assert "user_create" in journal and "ad.min" in journal
+    assert "user_update" not in journal.split("<tbody>")[1]

@@ -1,0 +1,66 @@
+"""Server-side pagination and sorting of back-office tables, as data for the macros of
+``ui/templates/_macros/pagination.html``. Pure: the current query and the counts in, links out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    pages: int
+    total: int
+    previous_url: str | None
+    next_url: str | None
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    key: str
+    label: str
+    url: str | None
+    current: bool
+    ascending: bool
+
+
+def _url(path: str, query: Mapping[str, str], **changes: str) -> str:
+    merged = {k: v for k, v in {**query, **changes}.items() if v not in ("", None)}
+    return f"{path}?{urlencode(merged)}" if merged else path
+
+
+def page_of(path: str, query: Mapping[str, str], number: int, total: int) -> Page:
+    """Page ``number`` (clamped to the pages that exist) of ``total`` rows."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(1, number), pages)
+    prev = _url(path, query, page=str(number - 1)) if number > 1 else None
+    nxt = _url(path, query, page=str(number + 1)) if number < pages else None
+    return Page(number, pages, total, prev, nxt)
+
+
+def sort_columns(
+    path: str,
+    query: Mapping[str, str],
+    columns: Sequence[tuple[str, str]],
+    sortable: Sequence[str],
+    current: str,
+    ascending: bool,
+) -> tuple[SortColumn, ...]:
+    """Headers of a table: (key, label) each, links for the ``sortable`` keys (a second click
+    reverses the order); the page goes back to 1 when the order changes."""
+    found = []
+    for key, label in columns:
+        url = None
+        if key in sortable:
+            direction = "desc" if key == current and ascending else "asc"
+            url = _url(path, {**query, "page": ""}, tri=key, ordre=direction)
+        found.append(SortColumn(key, label, url, key == current, ascending))
+    return tuple(found)
