@@ -10,6 +10,7 @@ import psycopg
 from accounts import audit
 from accounts import service as accounts
 from accounts.models import Role, User
+from app.backoffice.clock import paris
 from app.backoffice.menu import ROLE_LABELS
 from app.settings import Settings
 
@@ -105,7 +106,7 @@ def audit_view(
     lines = tuple(
         AuditLine(
             id=int(r["id"]),
-            at=r["at"].strftime("%d/%m/%Y %H:%M:%S"),
+            at=paris(r["at"], seconds=True),
             who=logins.get(r["actor_user_id"], "")
             or ("participante" if r["actor_participant_id"] else str(r["actor_role"] or "anonyme")),
             action=str(r["action"]),

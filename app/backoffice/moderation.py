@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 
 from accounts.models import Principal
+from app.backoffice.clock import paris
 from surveys import policy
 from surveys.grid import grid
 from surveys.policy import View
@@ -48,8 +49,8 @@ def _line(row: QueueRow, names: dict[str, str], view: View) -> QueueLine:
         source += " (données de démonstration)"
     return QueueLine(
         id=str(row.id),
-        received=row.received_at.strftime("%d/%m/%Y %H:%M"),
-        observed=row.observed_at.strftime("%d/%m/%Y %H:%M"),
+        received=paris(row.received_at),
+        observed=paris(row.observed_at),
         source=source,
         quartiers=", ".join(names.get(c, c) for c in row.qpv_codes) or "hors quartier prioritaire",
         theme=g.label_of(code) if code else "—",

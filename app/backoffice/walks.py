@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import psycopg
 
 from accounts.models import Principal
+from app.backoffice.clock import paris
 from geo.errors import NotFound
 from surveys import states
 from surveys.grid import grid
@@ -177,7 +179,7 @@ def walk_detail(
         steps=steps,
         history=tuple(
             HistoryLine(
-                str(h["at"])[:16].replace("T", " "),
+                paris(h["at"]) if isinstance(h["at"], datetime) else str(h["at"]),
                 str(h["by"]),
                 f"{machine.state(h['from']).label} → {machine.state(h['to']).label}",
                 str(h.get("comment") or ""),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
-import httpx
 from fastapi.testclient import TestClient
 
 PASSWORD = "Marche-de-nuit-2026!"
@@ -35,8 +36,8 @@ def csrf_of(html: str) -> str:
 
 
 def post_form(
-    client: TestClient, path: str, data: dict[str, str | list[str]], page: str | None = None
-) -> httpx.Response:
+    client: TestClient, path: str, data: Mapping[str, str | list[str]], page: str | None = None
+) -> Any:
     """Post like the browser does from a page of this site: Origin, Sec-Fetch-Site, token."""
     token = csrf_of(client.get(page or path).text)
     return client.post(
