@@ -268,6 +268,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/equipe/marches/{walk_id}"): Rule(STAFF_ROLES, scoped=True, locations=True),
     ("POST", "/equipe/marches/{walk_id}/etat"): roles(F, A, scoped=True, form=True),
     ("GET", "/equipe/moderation"): roles(M, A, locations=True),
+    ("GET", "/equipe/signalements"): roles(PL, A, scoped=True, locations=True),
+    ("GET", "/equipe/signalements/{obs_id}"): roles(
+        PL, A, scoped=True, audit="read_observation", locations=True
+    ),
+    ("POST", "/equipe/signalements/{obs_id}/suivi"): roles(PL, A, scoped=True, form=True),
+    ("POST", "/equipe/signalements/{obs_id}/action"): roles(PL, A, scoped=True, form=True),
+    ("GET", "/equipe/actions"): roles(PL, A, scoped=True),
+    ("POST", "/equipe/actions/{action_id}/etat"): roles(PL, A, scoped=True, form=True),
     ("POST", "/equipe/moderation"): roles(M, A, scoped=True, form=True),
     ("GET", "/equipe/comptes"): roles(A),
     ("POST", "/equipe/comptes"): roles(A, audit="user_create", form=True),

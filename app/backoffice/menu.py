@@ -26,6 +26,8 @@ ROLE_LABELS = {
 _WALKS = Link("/equipe/marches", "Marches", "créer, apparier, faire avancer une marche")
 _NEW_WALK = Link("/equipe/marches/nouvelle", "Nouvelle marche", "titre, quartier, date, arrêts")
 _QUEUE = Link("/equipe/moderation", "Modération", "observations en attente, les plus anciennes")
+_REPORTS = Link("/equipe/signalements", "Signalements", "tri, orientation, suivi GUSP")
+_PLAN = Link("/equipe/actions", "Plan d'action", "porteurs, échéances, retards d'abord")
 _ACCOUNTS = Link("/equipe/comptes", "Comptes", "créer, désactiver, rôle et territoire")
 _AUDIT = Link("/equipe/journal", "Journal d'audit", "qui a lu ou changé quoi, et quand")
 _SAFETY = Link("/cartes/securite", "Carte de sécurité", "observations, signalements, marches")
@@ -36,11 +38,13 @@ _EXHIBITIONS = Link("/expositions/couverture", "Expositions", "couverture des co
 MENUS: dict[Role, tuple[Link, ...]] = {
     Role.FACILITATOR: (_WALKS, _NEW_WALK, _SAFETY, _DASHBOARDS),
     Role.MODERATOR: (_QUEUE, _HOTSPOTS, _DASHBOARDS),
-    Role.PLANNER: (_WALKS, _SAFETY, _HOTSPOTS, _DASHBOARDS, _EXHIBITIONS),
+    Role.PLANNER: (_REPORTS, _PLAN, _WALKS, _SAFETY, _HOTSPOTS, _DASHBOARDS, _EXHIBITIONS),
     Role.ADMIN: (
         _WALKS,
         _NEW_WALK,
         _QUEUE,
+        _REPORTS,
+        _PLAN,
         _ACCOUNTS,
         _AUDIT,
         _SAFETY,

@@ -3,7 +3,8 @@
 1. a facilitator (keyboard only) creates a night walk with three stops and its paired day
    walk, and moves it along; 2. a walker joins with the code on a phone and submits;
 3. the moderator publishes it from the queue; 4. an admin (keyboard only) creates a planner
-scoped to one QPV, who then sees that QPV's walk and not another's.
+scoped to one QPV, who then sees that QPV's walk and not another's; 5. that planner routes the
+walker's observation to the responsible body and plans an action with a due date.
 
 Every back-office page visited is checked with axe-core (0 serious/critical) and the main
 screens are saved as small PNGs for the README (``docs/screens/``).
@@ -205,5 +206,30 @@ def test_staff_stories_end_to_end(
     axe_clean(page)
     other = page.goto(base + f"/equipe/marches/{malakoff.json()['id']}")
     assert other is not None and other.status == 404
+
+    # 5. the same planner (GUSP manager of Bellevue) routes the walker's observation and plans
+    page.goto(base + "/equipe/signalements?etat=untracked")
+    axe_clean(page)
+    page.get_by_role("link", name="Voir et être vue").first.click()
+    page.get_by_label("Ouvrir un suivi").check()
+    page.get_by_role("button", name="Enregistrer l'étape").click()
+    expect(page.get_by_role("status")).to_contain_text("Le suivi du signalement a changé.")
+    page.get_by_label("Transmettre à l'organisme responsable").check()
+    page.get_by_label("Organisme destinataire (transmettre)").fill("Ville de Nantes — éclairage")
+    page.get_by_role("button", name="Enregistrer l'étape").click()
+    expect(page.locator("dd").filter(has_text="Ville de Nantes — éclairage")).to_be_visible()
+    page.get_by_label("Intitulé de l'action").fill("Remplacer l'éclairage du passage")
+    page.get_by_label("Organisme qui la porte").fill("Ville de Nantes")
+    page.get_by_label("Échéance").fill("2027-03-31")
+    page.get_by_role("button", name="Ajouter l'action").click()
+    expect(page.get_by_role("status")).to_contain_text("L'action est ajoutée au plan d'action.")
+    expect(page.get_by_role("row", name="Remplacer l'éclairage du passage")).to_contain_text(
+        "31/03/2027"
+    )
+    axe_clean(page)
+    screen(page, "equipe-signalement")
+    page.get_by_role("link", name="Plan d'action", exact=True).first.click()
+    expect(page.get_by_role("row", name="Remplacer l'éclairage du passage")).to_be_visible()
+    axe_clean(page)
     desk.close()
     assert errors == []

@@ -251,6 +251,8 @@ PROBES: dict[tuple[str, str], Probe] = {
     ),
     ("GET", "/equipe/marches/{walk_id}"): Probe(get("/equipe/marches/{w.walk_a[id]}")),
     ("GET", "/equipe/moderation"): Probe(get("/equipe/moderation")),
+    ("GET", "/equipe/signalements"): Probe(get("/equipe/signalements?etat=untracked")),
+    ("GET", "/equipe/signalements/{obs_id}"): Probe(get("/equipe/signalements/{s.s.obs_id}")),
     ("GET", "/ogc/collections"): Probe(get("/ogc/collections")),
     ("GET", "/ogc/collections/{cid}"): Probe(get("/ogc/collections/observations")),
     ("GET", "/ogc/collections/{cid}/items"): Probe(

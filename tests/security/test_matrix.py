@@ -288,6 +288,38 @@ CASES: dict[tuple[str, str], Case] = {
         out_code=422,
     ),
     ("GET", "/api/actions"): Case(get("/api/actions")),
+    ("GET", "/equipe/signalements"): Case(get("/equipe/signalements")),
+    ("GET", "/equipe/signalements/{obs_id}"): Case(
+        get("/equipe/signalements/{w.obs_a}"), out=frozenset({"planner_out"})
+    ),
+    ("POST", "/equipe/signalements/{obs_id}/suivi"): Case(
+        lambda w, _: (
+            f"/equipe/signalements/{w.observation('participant_a')}/suivi",
+            {"data": {"action": "ouvrir"}, "follow_redirects": False},
+        ),
+        303,
+        out=frozenset({"planner_out"}),
+    ),
+    ("POST", "/equipe/signalements/{obs_id}/action"): Case(
+        lambda w, _: (
+            f"/equipe/signalements/{w.obs_a}/action",
+            {
+                "data": {"title": "Éclairer", "owner_org": "Nantes Métropole"},
+                "follow_redirects": False,
+            },
+        ),
+        303,
+        out=frozenset({"planner_out"}),
+    ),
+    ("GET", "/equipe/actions"): Case(get("/equipe/actions")),
+    ("POST", "/equipe/actions/{action_id}/etat"): Case(
+        lambda w, _: (
+            f"/equipe/actions/{w.new_action()}/etat",
+            {"data": {"action": "valider"}, "follow_redirects": False},
+        ),
+        303,
+        out=frozenset({"planner_out"}),
+    ),
     ("GET", "/api/actions/open"): Case(get("/api/actions/open")),
     ("GET", "/api/actions/{action_id}"): Case(
         get("/api/actions/{w.action}"), out=frozenset({"planner_out"})
