@@ -270,6 +270,7 @@ def _not_reached_table(coverage: Coverage) -> parts.Table:
             "Effectif",
             "Quartier(s) proche(s)",
             f"Dernière présentation depuis {coverage.window_start}",
+            "Équipe",
         ],
         [
             (
@@ -280,6 +281,9 @@ def _not_reached_table(coverage: Coverage) -> parts.Table:
                 s.enrolment,
                 ", ".join(names.get(c, c) for c, _m in s.qpv) or "—",
                 _day(s.window.last_showing),
+                parts.LinkCell(
+                    "réserver une présentation", f"/equipe/expositions/reserver?uai={s.uai}"
+                ),
             )
             for s in coverage.not_reached
         ],

@@ -21,6 +21,7 @@ __all__ = [
     "LegendFlow",
     "LegendGroup",
     "Link",
+    "LinkCell",
     "MapPage",
     "Part",
     "Select",
@@ -61,6 +62,14 @@ class LegendFlow:
     groups: tuple[LegendGroup, ...]
     title: str = "Légende"
     kind: str = "legend"
+
+
+@dataclass(frozen=True)
+class LinkCell:
+    """A table cell holding a link."""
+
+    text: str
+    href: str
 
 
 @dataclass(frozen=True)

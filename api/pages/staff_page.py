@@ -22,6 +22,8 @@ NOTICES = {
     "suivi_change": "Le suivi du signalement a changé.",
     "action_creee": "L'action est ajoutée au plan d'action.",
     "action_changee": "L'état de l'action a changé.",
+    "exposition_creee": "L'exposition est créée.",
+    "presentation_reservee": "La présentation est réservée.",
     "compte_cree": "Le compte est créé.",
     "compte_modifie": "Le compte est modifié.",
     "mot_de_passe": "Le mot de passe est changé ; les sessions ouvertes du compte sont fermées.",

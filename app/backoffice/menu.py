@@ -33,12 +33,24 @@ _AUDIT = Link("/equipe/journal", "Journal d'audit", "qui a lu ou changé quoi, e
 _SAFETY = Link("/cartes/securite", "Carte de sécurité", "observations, signalements, marches")
 _DASHBOARDS = Link("/quartiers", "Tableaux de bord", "chiffres clés par quartier")
 _HOTSPOTS = Link("/quartiers/zones-sensibles", "Zones sensibles", "insécurité ressentie")
-_EXHIBITIONS = Link("/expositions/couverture", "Expositions", "couverture des collèges")
+_EXHIBITIONS = Link(
+    "/equipe/expositions", "Expositions", "calendrier des exemplaires, réserver une présentation"
+)
+_COVERAGE = Link("/expositions/couverture", "Couverture des collèges", "qui n'est pas atteint")
 
 MENUS: dict[Role, tuple[Link, ...]] = {
-    Role.FACILITATOR: (_WALKS, _NEW_WALK, _SAFETY, _DASHBOARDS),
+    Role.FACILITATOR: (_WALKS, _NEW_WALK, _EXHIBITIONS, _SAFETY, _DASHBOARDS),
     Role.MODERATOR: (_QUEUE, _HOTSPOTS, _DASHBOARDS),
-    Role.PLANNER: (_REPORTS, _PLAN, _WALKS, _SAFETY, _HOTSPOTS, _DASHBOARDS, _EXHIBITIONS),
+    Role.PLANNER: (
+        _REPORTS,
+        _PLAN,
+        _WALKS,
+        _SAFETY,
+        _HOTSPOTS,
+        _DASHBOARDS,
+        _EXHIBITIONS,
+        _COVERAGE,
+    ),
     Role.ADMIN: (
         _WALKS,
         _NEW_WALK,
@@ -51,6 +63,7 @@ MENUS: dict[Role, tuple[Link, ...]] = {
         _HOTSPOTS,
         _DASHBOARDS,
         _EXHIBITIONS,
+        _COVERAGE,
     ),
 }
 

@@ -123,6 +123,11 @@ def _staff_moderation(w: World, who: str) -> Made:
     }
 
 
+def form(url: str, build: Callable[[World, str], dict[str, Any]]) -> Callable[[World, str], Made]:
+    """A back-office form post (bearer header: no CSRF token needed), redirect not followed."""
+    return lambda w, who: (url, {"data": build(w, who), "follow_redirects": False})
+
+
 def _obs_transition(w: World, who: str) -> Made:
     obs = w.observation("participant_a")
     action = "publier" if who in ("moderator", "admin") else "ouvrir"
@@ -289,6 +294,38 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/actions"): Case(get("/api/actions")),
     ("GET", "/equipe/signalements"): Case(get("/equipe/signalements")),
+    ("GET", "/equipe"): Case(get("/equipe")),
+    ("GET", "/equipe/marches"): Case(get("/equipe/marches")),
+    ("GET", "/equipe/marches/nouvelle"): Case(get("/equipe/marches/nouvelle")),
+    ("POST", "/equipe/marches/nouvelle"): Case(
+        form(
+            "/equipe/marches/nouvelle",
+            lambda w, _: {"title": f"Marche {w.n()}", "date": "2026-05-02", "time_slot": "jour"},
+        ),
+        303,
+    ),
+    ("GET", "/equipe/moderation"): Case(get("/equipe/moderation")),
+    ("GET", "/equipe/comptes"): Case(get("/equipe/comptes")),
+    ("POST", "/equipe/comptes"): Case(
+        form("/equipe/comptes", lambda w, _: {"login": f"compte.{w.n()}", "role": "moderator"}),
+        303,
+    ),
+    ("POST", "/equipe/comptes/{login}/acces"): Case(
+        form("/equipe/comptes/hugo.urba/acces", lambda w, _: {"disabled": "false"}), 303
+    ),
+    ("POST", "/equipe/comptes/{login}/mot-de-passe"): Case(
+        form("/equipe/comptes/hugo.urba/mot-de-passe", lambda w, _: {"password": "court"}),
+        422,  # a weak password: refused, and the account's sessions stay open
+    ),
+    ("GET", "/equipe/journal"): Case(get("/equipe/journal")),
+    ("GET", "/equipe/expositions"): Case(get("/equipe/expositions")),
+    ("POST", "/equipe/expositions"): Case(
+        form("/equipe/expositions", lambda w, _: {"title": f"Expo {w.n()}", "copies": "1"}), 303
+    ),
+    ("GET", "/equipe/expositions/reserver"): Case(get("/equipe/expositions/reserver")),
+    ("POST", "/equipe/expositions/reserver"): Case(
+        form("/equipe/expositions/reserver", lambda w, _: {}), 422
+    ),
     ("GET", "/equipe/signalements/{obs_id}"): Case(
         get("/equipe/signalements/{w.obs_a}"), out=frozenset({"planner_out"})
     ),
