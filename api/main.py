@@ -29,6 +29,7 @@ from api.pages import privacy as privacy_pages
 from api.pages import selfcheck as selfcheck_pages
 from api.pages import session as session_pages
 from api.pages.equipe import accounts as staff_accounts
+from api.pages.equipe import directory as staff_directory
 from api.pages.equipe import exhibitions as staff_exhibitions
 from api.pages.equipe import gusp as staff_gusp
 from api.pages.equipe import home as staff_home
@@ -104,6 +105,7 @@ ROUTERS = [
     staff_moderation.router,
     staff_gusp.router,
     staff_exhibitions.router,
+    staff_directory.router,
     staff_accounts.router,
     home.router,
 ]

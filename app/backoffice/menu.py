@@ -28,6 +28,7 @@ _NEW_WALK = Link("/equipe/marches/nouvelle", "Nouvelle marche", "titre, quartier
 _QUEUE = Link("/equipe/moderation", "Modération", "observations en attente, les plus anciennes")
 _REPORTS = Link("/equipe/signalements", "Signalements", "tri, orientation, suivi GUSP")
 _PLAN = Link("/equipe/actions", "Plan d'action", "porteurs, échéances, retards d'abord")
+_DIRECTORY = Link("/equipe/annuaire", "Annuaire", "lieux à revérifier, modifier un lieu")
 _ACCOUNTS = Link("/equipe/comptes", "Comptes", "créer, désactiver, rôle et territoire")
 _AUDIT = Link("/equipe/journal", "Journal d'audit", "qui a lu ou changé quoi, et quand")
 _SAFETY = Link("/cartes/securite", "Carte de sécurité", "observations, signalements, marches")
@@ -50,6 +51,7 @@ MENUS: dict[Role, tuple[Link, ...]] = {
         _DASHBOARDS,
         _EXHIBITIONS,
         _COVERAGE,
+        _DIRECTORY,
     ),
     Role.ADMIN: (
         _WALKS,
@@ -64,6 +66,7 @@ MENUS: dict[Role, tuple[Link, ...]] = {
         _DASHBOARDS,
         _EXHIBITIONS,
         _COVERAGE,
+        _DIRECTORY,
     ),
 }
 

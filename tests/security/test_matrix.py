@@ -318,6 +318,18 @@ CASES: dict[tuple[str, str], Case] = {
         422,  # a weak password: refused, and the account's sessions stay open
     ),
     ("GET", "/equipe/journal"): Case(get("/equipe/journal")),
+    ("GET", "/equipe/annuaire"): Case(get("/equipe/annuaire")),
+    ("GET", "/equipe/annuaire/nouveau"): Case(get("/equipe/annuaire/nouveau")),
+    ("POST", "/equipe/annuaire/nouveau"): Case(
+        form("/equipe/annuaire/nouveau", lambda w, _: {"nom": ""}), 422
+    ),
+    ("GET", "/equipe/annuaire/{actor_id}"): Case(get(f"/equipe/annuaire/{uuid.uuid4()}"), 404),
+    ("POST", "/equipe/annuaire/{actor_id}"): Case(
+        form(f"/equipe/annuaire/{uuid.uuid4()}", lambda w, _: {"nom": "x"}), 404
+    ),
+    ("POST", "/equipe/annuaire/{actor_id}/verifie"): Case(
+        form(f"/equipe/annuaire/{uuid.uuid4()}/verifie", lambda w, _: {}), 404
+    ),
     ("GET", "/equipe/expositions"): Case(get("/equipe/expositions")),
     ("POST", "/equipe/expositions"): Case(
         form("/equipe/expositions", lambda w, _: {"title": f"Expo {w.n()}", "copies": "1"}), 303

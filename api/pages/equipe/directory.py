@@ -1,0 +1,134 @@
+"""Directory keepers' screens: the update campaign as a to-do list (worst first, « vérifié
+aujourd'hui »), a new place, and the form of a place — every field of the model, with the same
+validation as the importer (phone, e-mail, URL, opening hours), each message next to its field."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+
+from actors import finder, hours, quality, service
+from api.csrf import CheckedForm
+from api.deps import ConnDep, CurrentPrincipal, SettingsDep
+from api.pages.staff_page import done, staff_page
+from api.routing import StrictJSONRoute
+from app.backoffice import directory as views
+from geo.errors import Invalid
+
+router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
+
+ActorId = Annotated[uuid.UUID, PathParam(description="Identifiant du lieu")]
+
+
+@router.get("/equipe/annuaire", response_class=HTMLResponse)
+def todo(request: Request, conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
+    rows = views.campaign(conn, quality.DEFAULT_THRESHOLD)
+    return staff_page(request, principal, "directory.html", rows=rows)
+
+
+def _form(
+    request: Request,
+    principal: CurrentPrincipal,
+    values: dict[str, Any],
+    action: str,
+    title: str,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    actor_id: str | None = None,
+) -> HTMLResponse:
+    return staff_page(
+        request,
+        principal,
+        "actor_form.html",
+        status=status,
+        specs=views.form_fields(),
+        values=values,
+        errors=errors or {},
+        action=action,
+        heading=title,
+        actor_id=actor_id,
+    )
+
+
+def _current(conn: ConnDep, principal: CurrentPrincipal, actor_id: uuid.UUID) -> dict[str, Any]:
+    feature = finder.one(conn, actor_id, finder.viewer_for(principal))
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    return views.values_of(feature["properties"], lon, lat)
+
+
+@router.get("/equipe/annuaire/nouveau", response_class=HTMLResponse)
+def new_actor(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+    values = views.values_of({"status": "active", "visibility": "public"}, None, None)
+    return _form(request, principal, values, "/equipe/annuaire/nouveau", "Nouveau lieu d'aide")
+
+
+@router.post("/equipe/annuaire/nouveau", response_class=HTMLResponse)
+def create_actor(
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    values = views.read_form(form)
+    patch, errors = views.patch_of(values, None)
+    errors = errors or views.field_errors(patch)
+    if not errors:
+        try:
+            actor_id = service.create(conn, patch, principal, settings.territory)
+        except Invalid as exc:
+            errors = views.errors_of(exc)
+        else:
+            return done(f"/equipe/annuaire/{actor_id}", "lieu_cree")
+    action, title = "/equipe/annuaire/nouveau", "Nouveau lieu d'aide"
+    return _form(request, principal, values, action, title, errors, status=422)
+
+
+@router.get("/equipe/annuaire/{actor_id}", response_class=HTMLResponse)
+def actor_page(
+    actor_id: ActorId, request: Request, conn: ConnDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    values = _current(conn, principal, actor_id)
+    url = f"/equipe/annuaire/{actor_id}"
+    return _form(request, principal, values, url, values["nom"], actor_id=str(actor_id))
+
+
+@router.post("/equipe/annuaire/{actor_id}", response_class=HTMLResponse)
+def update_actor(
+    actor_id: ActorId,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    before = _current(conn, principal, actor_id)
+    values = views.read_form(form)
+    patch, errors = views.patch_of(values, before)
+    errors = errors or views.field_errors(patch)
+    if not errors and patch:
+        try:
+            service.update(conn, actor_id, patch, principal, settings.territory)
+        except Invalid as exc:
+            errors = views.errors_of(exc)
+    url = f"/equipe/annuaire/{actor_id}"
+    if errors:
+        title = before["nom"]
+        return _form(request, principal, values, url, title, errors, 422, str(actor_id))
+    return done(url, "lieu_modifie")
+
+
+@router.post("/equipe/annuaire/{actor_id}/verifie", response_class=HTMLResponse)
+def verified_today(
+    actor_id: ActorId,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    service.verify(conn, actor_id, principal, hours.paris_now().date())
+    return done("/equipe/annuaire", "lieu_verifie")
