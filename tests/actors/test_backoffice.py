@@ -43,7 +43,9 @@ def _form_data(client: TestClient, actor_id: str) -> dict[str, Any]:
         data[name] = re.findall(rf'name="{name}" value="([\w-]+)" id="[^"]+" checked', html)
     for name in ("status", "visibility"):
         block = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
-        data[name] = re.search(r'<option value="([^"]+)" selected', block).group(1)
+        chosen = re.search(r'<option value="([^"]+)" selected', block)
+        assert chosen is not None, name
+        data[name] = chosen.group(1)
     return data
 
 
