@@ -1,5 +1,5 @@
 # Cartégalité — the two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test setup setup-test setup-bench lint check fmt audit lock bench bench-quick db-stop clean
+.PHONY: run test setup setup-test setup-bench lint check fmt audit lock bench bench-quick screens db-stop clean
 
 VENV := .venv/bin
 
@@ -39,6 +39,9 @@ audit: setup-test ## pip-audit of the locked dependencies (skipped, with a messa
 
 lock: ## Regenerate the lock files with hashes from pyproject.toml (pip-tools)
 	@bash scripts/lock.sh
+
+screens: setup-test ## Regenerate the back-office screenshots of the README (docs/screens/)
+	CARTEGALITE_UPDATE_SCREENS=1 $(VENV)/pytest -p no:xdist tests/equipe/test_stories.py
 
 fmt: setup ## Format and fix what ruff can fix by itself
 	$(VENV)/ruff format .

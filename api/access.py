@@ -267,6 +267,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/equipe/marches/nouvelle"): roles(F, A, form=True),
     ("GET", "/equipe/marches/{walk_id}"): Rule(STAFF_ROLES, scoped=True, locations=True),
     ("POST", "/equipe/marches/{walk_id}/etat"): roles(F, A, scoped=True, form=True),
+    ("POST", "/equipe/marches/{walk_id}/texte"): roles(F, A, scoped=True, form=True),
     ("GET", "/equipe/moderation"): roles(M, A, locations=True),
     ("GET", "/equipe/signalements"): roles(PL, A, scoped=True, locations=True),
     ("GET", "/equipe/signalements/{obs_id}"): roles(
@@ -275,6 +276,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/equipe/signalements/{obs_id}/suivi"): roles(PL, A, scoped=True, form=True),
     ("POST", "/equipe/signalements/{obs_id}/action"): roles(PL, A, scoped=True, form=True),
     ("GET", "/equipe/actions"): roles(PL, A, scoped=True),
+    ("GET", "/equipe/orientation"): roles(PL, A, scoped=True),
+    ("POST", "/equipe/orientation"): roles(PL, A, scoped=True, form=True),
+    ("POST", "/equipe/orientation/{rule_id}/supprimer"): roles(PL, A, scoped=True, form=True),
     ("POST", "/equipe/actions/{action_id}/etat"): roles(PL, A, scoped=True, form=True),
     ("POST", "/equipe/moderation"): roles(M, A, scoped=True, form=True),
     ("GET", "/equipe/expositions"): roles(F, PL, A),

@@ -91,6 +91,7 @@ def walk_report(
                 repo.issues(conn, ref.id, list(states.followup().states_in("untracked")), RESOLVED)
             ),
             "bilan": None,
+            "text": walk.get("bilan_text" if version is Version.BILAN else "restitution_text"),
         }
         if version is Version.BILAN:
             body["bilan"] = _bilan(

@@ -18,6 +18,7 @@ from ui.templating import render
 NOTICES = {
     "marche_creee": "La marche est créée.",
     "etat_change": "L'état de la marche a changé.",
+    "texte_enregistre": "Le texte est enregistré ; il paraît dans le rapport.",
     "moderation_faite": "Les décisions de modération sont enregistrées.",
     "suivi_change": "Le suivi du signalement a changé.",
     "action_creee": "L'action est ajoutée au plan d'action.",
@@ -27,6 +28,8 @@ NOTICES = {
     "lieu_cree": "Le lieu d'aide est créé.",
     "lieu_modifie": "Le lieu d'aide est modifié.",
     "lieu_verifie": "Le lieu est marqué vérifié aujourd'hui.",
+    "regle_enregistree": "La règle d'orientation est enregistrée.",
+    "regle_supprimee": "La règle d'orientation est supprimée.",
     "compte_cree": "Le compte est créé.",
     "compte_modifie": "Le compte est modifié.",
     "mot_de_passe": "Le mot de passe est changé ; les sessions ouvertes du compte sont fermées.",

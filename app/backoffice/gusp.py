@@ -17,7 +17,7 @@ from surveys import states
 from surveys.grid import grid
 from surveys.repo.maps import qpv_names
 from surveys.service import actions as action_service
-from surveys.service import observations
+from surveys.service import followup, observations
 
 CATEGORIES = {"open": "en cours de suivi", "untracked": "hors suivi", "closed": "clos"}
 
@@ -202,3 +202,38 @@ def action_plan(
 
 def _sortable(due: str) -> str:
     return "".join(reversed(due.split("/"))) if due != "—" else ""
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: int
+    category: str
+    quartier: str
+    body: str
+    note: str
+    updated: str
+
+
+def rule_rows(
+    conn: psycopg.Connection[Any], principal: Principal, generation: int
+) -> list[RuleRow]:
+    """The routing rules the caller may see (a scoped planner: everywhere-rules and theirs)."""
+    names = qpv_names(conn, generation)
+    g = grid()
+    return [
+        RuleRow(
+            id=int(r["id"]),
+            category=g.label_of(r["category"]),
+            quartier=names.get(r["qpv_code"], r["qpv_code"]) if r["qpv_code"] else "partout",
+            body=str(r["body"]),
+            note=str(r["note"] or ""),
+            updated=(paris(r["updated_at"]) if r["updated_at"] else "")
+            + (f" ({r['updated_by']})" if r["updated_by"] else ""),
+        )
+        for r in followup.list_rules(conn, principal)
+    ]
+
+
+def category_options() -> tuple[tuple[str, str], ...]:
+    g = grid()
+    return tuple((c, g.label_of(c)) for c in g.category_codes)

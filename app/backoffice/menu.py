@@ -29,6 +29,7 @@ _QUEUE = Link("/equipe/moderation", "Modération", "observations en attente, les
 _REPORTS = Link("/equipe/signalements", "Signalements", "tri, orientation, suivi GUSP")
 _PLAN = Link("/equipe/actions", "Plan d'action", "porteurs, échéances, retards d'abord")
 _DIRECTORY = Link("/equipe/annuaire", "Annuaire", "lieux à revérifier, modifier un lieu")
+_RULES = Link("/equipe/orientation", "Règles d'orientation", "qui reçoit quelle catégorie")
 _ACCOUNTS = Link("/equipe/comptes", "Comptes", "créer, désactiver, rôle et territoire")
 _AUDIT = Link("/equipe/journal", "Journal d'audit", "qui a lu ou changé quoi, et quand")
 _SAFETY = Link("/cartes/securite", "Carte de sécurité", "observations, signalements, marches")
@@ -59,6 +60,7 @@ MENUS: dict[Role, tuple[Link, ...]] = {
         _QUEUE,
         _REPORTS,
         _PLAN,
+        _RULES,
         _ACCOUNTS,
         _AUDIT,
         _SAFETY,

@@ -87,6 +87,8 @@ class WalkDetail:
     history: tuple[HistoryLine, ...]
     observations: tuple[ObservationLine, ...]
     demo: bool
+    restitution_text: str = ""
+    bilan_text: str = ""
 
 
 STEP_LABELS = {
@@ -188,4 +190,6 @@ def walk_detail(
         ),
         observations=lines,
         demo=bool(w.get("demo")),
+        restitution_text=str(w.get("restitution_text") or ""),
+        bilan_text=str(w.get("bilan_text") or ""),
     )

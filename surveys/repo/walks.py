@@ -124,7 +124,7 @@ SELECT json_build_object(
                         ORDER BY s.position)
         FROM walk_stops s WHERE s.walk_id = w.id), '[]'::json),
     'paired_walk_id', w.paired_walk_id, 'status', w.status, 'created_at', w.created_at,
-    'demo', w.demo,
+    'demo', w.demo, 'restitution_text', w.restitution_text, 'bilan_text', w.bilan_text,
     'invite_code', CASE WHEN %(manager)s THEN w.invite_code END,
     'participants_count', (SELECT count(*) FROM participants p WHERE p.walk_id = w.id),
     'observations_count', (SELECT count(*) FROM observations o WHERE o.walk_id = w.id)
@@ -165,6 +165,17 @@ def _walk_scope(scope: Scope) -> tuple[str, dict[str, Any]]:
     if scope.walk_id is not None:
         return "w.id = %(sw)s", {"sw": scope.walk_id}
     return "FALSE", {}
+
+
+TEXT_COLUMNS = {"restitution": "restitution_text", "bilan": "bilan_text"}
+
+
+def set_text(
+    conn: psycopg.Connection[Any], walk_id: uuid.UUID, version: str, text: str | None
+) -> None:
+    """Write the restitution or bilan text of a walk (``version`` is a key of TEXT_COLUMNS)."""
+    column = TEXT_COLUMNS[version]
+    conn.execute(f"UPDATE walks SET {column} = %s WHERE id = %s", (text, walk_id))
 
 
 def set_status(

@@ -204,6 +204,29 @@ def transition(
     return get_walk(conn, principal, walk_id)
 
 
+MAX_TEXT = 10_000
+
+
+def write_text(
+    conn: psycopg.Connection[Any],
+    principal: Principal,
+    walk_id: uuid.UUID,
+    version: str,
+    text: str | None,
+) -> dict[str, Any]:
+    """The facilitator writes the walk's restitution or one-year bilan text (shown in the report
+    of that version); only the people who run the walk may."""
+    if version not in repo.TEXT_COLUMNS:
+        raise Invalid(f"texte inconnu : {version!r} (restitution ou bilan)")
+    if text is not None and len(text) > MAX_TEXT:
+        raise Invalid(f"texte trop long ({len(text)} caractères, maximum {MAX_TEXT})")
+    with conn.transaction():
+        walk = policy.check_read_walk(principal, repo.lock_ref(conn, walk_id))
+        policy.check_manage_walk(principal, walk)
+        repo.set_text(conn, walk_id, version, (text or "").strip() or None)
+    return get_walk(conn, principal, walk_id)
+
+
 def participants(
     conn: psycopg.Connection[Any], principal: Principal, walk_id: uuid.UUID
 ) -> list[dict[str, Any]]:

@@ -85,3 +85,38 @@ def test_triage_route_and_plan(
         "validee",
     )
     assert "Validée" in client.get(page).text  # the report lists its actions and their state
+
+
+def test_routing_rules_page_within_the_planners_territory(
+    client: TestClient,
+    conn: Any,
+    admin_headers: dict[str, str],
+    point_in: Any,  # noqa: F811
+) -> None:
+    made = client.post(
+        "/api/users", json={"login": "gusp.agent", "role": "planner"}, headers=admin_headers
+    )
+    agent = {"Authorization": f"Bearer {made.json()['token']}"}
+    lon, lat = point_in(BELLEVUE)
+    obs = gusp_obs(lon, lat, category="eclairage_panne")
+    assert client.post("/api/observations", json=obs, headers=agent).status_code == 201
+    make_staff(client, admin_headers, "urba.bellevue", "planner", scope_qpv=[BELLEVUE])
+    sign_in(client, "urba.bellevue")
+    page = "/equipe/orientation"
+    other = post_form(
+        client, page, {"category": "eclairage_panne", "qpv": "QP044013", "body": "Régie"}
+    )
+    assert other.status_code == 422 and 'id="f-qpv-erreur"' in other.text
+    mine = post_form(
+        client,
+        page,
+        {"category": "eclairage_panne", "qpv": BELLEVUE, "body": "Nantes Métropole — éclairage"},
+    )
+    assert mine.status_code == 303
+    assert "Nantes Métropole — éclairage" in client.get(page).text
+    report = f"/equipe/signalements/{obs['id']}"
+    sent = post_form(client, f"{report}/suivi", {"action": "transmettre"}, page=report)
+    assert sent.status_code == 303  # no body named: the rule of the category and QPV applies
+    assert conn.execute(
+        "SELECT responsible_body FROM observations WHERE id = %s", (obs["id"],)
+    ).fetchone() == ("Nantes Métropole — éclairage",)

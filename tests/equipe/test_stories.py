@@ -4,7 +4,8 @@
    walk, and moves it along; 2. a walker joins with the code on a phone and submits;
 3. the moderator publishes it from the queue; 4. an admin (keyboard only) creates a planner
 scoped to one QPV, who then sees that QPV's walk and not another's; 5. that planner routes the
-walker's observation to the responsible body and plans an action with a due date.
+walker's observation to the responsible body and plans an action with a due date; 6. the
+facilitator writes the restitution and the walk's report lists that action.
 
 Every back-office page visited is checked with axe-core (0 serious/critical) and the main
 screens are saved as small PNGs for the README (``docs/screens/``).
@@ -12,6 +13,7 @@ screens are saved as small PNGs for the README (``docs/screens/``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
 from app.settings import PROJECT_ROOT
-from tests.browser import LiveServer, run_axe
+from tests.browser import ARTIFACTS, LiveServer, run_axe
 from tests.equipe.helpers import PASSWORD, make_staff
 from tests.marche.steps import capture, join, wait_synced
 from tests.surveys.conftest import point_in  # noqa: F401  (fixture)
@@ -31,9 +33,12 @@ BELLEVUE, MALAKOFF = "QP044005", "QP044013"
 
 
 def screen(page: Any, name: str) -> Path:
-    """A small PNG of the visible part of the page (the README shows them)."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    path = SCREENS / f"{name}.png"
+    """A small PNG of the visible part of the page: under ``test-artifacts/``, or in
+    ``docs/screens/`` (shown by the README) with ``CARTEGALITE_UPDATE_SCREENS=1``
+    (``make screens``)."""
+    folder = SCREENS if os.environ.get("CARTEGALITE_UPDATE_SCREENS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.set_viewport_size({"width": 1000, "height": 720})
     page.screenshot(path=str(path), type="png", scale="css")
     return path
@@ -231,5 +236,21 @@ def test_staff_stories_end_to_end(
     page.get_by_role("link", name="Plan d'action", exact=True).first.click()
     expect(page.get_by_role("row", name="Remplacer l'éclairage du passage")).to_be_visible()
     axe_clean(page)
+
+    # 6. the facilitator writes the restitution and gets the report listing that action
+    page.get_by_role("button", name="Se déconnecter").click()
+    sign_in_by_keyboard(page, base, "claire.anim")
+    page.goto(night_url)
+    type_into(
+        page,
+        "Restitution : ce que le groupe a présenté (paraît dans le rapport)",
+        "Le passage derrière la maison de quartier fait peur la nuit.",
+    )
+    page.get_by_role("button", name="Enregistrer la restitution").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Le texte est enregistré")
+    follow_link_by_keyboard(page, "Rapport de restitution")
+    expect(page.locator("#texte")).to_contain_text("fait peur la nuit")
+    expect(page.locator("body")).to_contain_text("Remplacer l'éclairage du passage")
     desk.close()
     assert errors == []

@@ -236,6 +236,14 @@ CASES: dict[tuple[str, str], Case] = {
         _staff_walk_step, 303, out=frozenset({"facilitator_b"})
     ),
     ("POST", "/equipe/moderation"): Case(_staff_moderation, 303),
+    ("POST", "/equipe/marches/{walk_id}/texte"): Case(
+        lambda w, _: (
+            f"/equipe/marches/{w.walk_a['id']}/texte",
+            {"data": {"version": "restitution", "text": "Restitué"}, "follow_redirects": False},
+        ),
+        303,
+        out=frozenset({"facilitator_b"}),
+    ),
     ("POST", "/api/walks/{walk_id}/transitions"): Case(
         _walk_transition, out=frozenset({"facilitator_b"})
     ),
@@ -361,6 +369,24 @@ CASES: dict[tuple[str, str], Case] = {
         out=frozenset({"planner_out"}),
     ),
     ("GET", "/equipe/actions"): Case(get("/equipe/actions")),
+    ("GET", "/equipe/orientation"): Case(get("/equipe/orientation")),
+    ("POST", "/equipe/orientation"): Case(
+        form(
+            "/equipe/orientation",
+            lambda w, _: {"category": "proprete", "qpv": MALAKOFF, "body": "Régie"},
+        ),
+        303,
+        out=frozenset({"planner_out"}),  # another QPV's rule: refused on the form
+        out_code=422,
+    ),
+    ("POST", "/equipe/orientation/{rule_id}/supprimer"): Case(
+        lambda w, _: (
+            f"/equipe/orientation/{w.new_rule()}/supprimer",
+            {"data": {}, "follow_redirects": False},
+        ),
+        303,
+        out=frozenset({"planner_out"}),
+    ),
     ("POST", "/equipe/actions/{action_id}/etat"): Case(
         lambda w, _: (
             f"/equipe/actions/{w.new_action()}/etat",

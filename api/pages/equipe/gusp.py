@@ -207,3 +207,71 @@ def action_step(
         )
     path, _, query = target.partition("?")
     return done(path, "action_changee", **{k: v for k, v in parse_qsl(query) if k == "qpv"})
+
+
+def _rules_page(
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return staff_page(
+        request,
+        principal,
+        "rules.html",
+        status=status,
+        rules=views.rule_rows(conn, principal, settings.qpv_generation),
+        categories=views.category_options(),
+        quartiers=qpv_options(conn, settings.qpv_generation),
+        values=values or {},
+        errors=errors or {},
+    )
+
+
+@router.get("/equipe/orientation", response_class=HTMLResponse)
+def rules_page(
+    request: Request, conn: ConnDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    return _rules_page(request, conn, settings, principal)
+
+
+@router.post("/equipe/orientation", response_class=HTMLResponse)
+def set_rule(
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    values = {k: form_text(form, k, 500) for k in ("category", "qpv", "body", "note")}
+    errors: dict[str, str] = {}
+    if not values["body"]:
+        errors["body"] = "indiquez l'organisme responsable"
+    if not errors:
+        try:
+            followup.set_rule(
+                conn,
+                principal,
+                values["category"],
+                values["qpv"] or None,
+                values["body"][:200],
+                values["note"] or None,
+            )
+        except DomainError as exc:
+            errors["qpv" if "QPV" in exc.message or "territoire" in exc.message else "category"] = (
+                exc.message
+            )
+    if errors:
+        return _rules_page(request, conn, settings, principal, values, errors, status=422)
+    return done("/equipe/orientation", "regle_enregistree")
+
+
+@router.post("/equipe/orientation/{rule_id}/supprimer", response_class=HTMLResponse)
+def delete_rule(
+    rule_id: int, request: Request, form: CheckedForm, conn: ConnDep, principal: CurrentPrincipal
+) -> Response:
+    followup.delete_rule(conn, principal, rule_id)
+    return done("/equipe/orientation", "regle_supprimee")

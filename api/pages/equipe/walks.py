@@ -17,7 +17,7 @@ from api.pages.staff_page import done, form_text, staff_page
 from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from app.backoffice import walks as views
-from geo.errors import DomainError
+from geo.errors import DomainError, NotFound
 from surveys.service import walks
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
@@ -101,6 +101,29 @@ def walk_page(
 ) -> HTMLResponse:
     detail = views.walk_detail(conn, principal, walk_id, settings.qpv_generation)
     return staff_page(request, principal, "walk.html", walk=detail, error=None)
+
+
+@router.post("/equipe/marches/{walk_id}/texte", response_class=HTMLResponse)
+def walk_text(
+    walk_id: WalkId,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    version = form_text(form, "version", 20)
+    text = form_text(form, "text", 20_000)
+    try:
+        walks.write_text(conn, principal, walk_id, version, text)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        detail = views.walk_detail(conn, principal, walk_id, settings.qpv_generation)
+        return staff_page(
+            request, principal, "walk.html", status=422, walk=detail, error=exc.message
+        )
+    return done(f"/equipe/marches/{walk_id}", "texte_enregistre")
 
 
 @router.post("/equipe/marches/{walk_id}/etat", response_class=HTMLResponse)
