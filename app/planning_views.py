@@ -21,8 +21,13 @@ SHORT = {
 """Short names of the six principles, for table headers."""
 
 
+def below(k: int) -> str:
+    """How a count smaller than ``k`` is shown on a public page (« < 5 »)."""
+    return "< " + str(k)
+
+
 def _hidden(d: dict[str, Any]) -> str:
-    return f"< {d['min_count']}" if d["audience"] == "public" else "—"
+    return below(d["min_count"]) if d["audience"] == "public" else "—"
 
 
 def theme_slot(d: dict[str, Any]) -> tuple[BarChart, DataTable]:
@@ -238,7 +243,7 @@ def compare_table(body: dict[str, Any]) -> DataTable:
     ]
     rows = [[label, *(get(q) for q in qs)] for label, get in lines]
     head = ["Indicateur", *(f"{q['qpv']['name']} ({q['qpv']['code']})" for q in qs)]
-    hidden = f"< {qs[0]['min_count']}" if body["audience"] == "public" else "—"
+    hidden = below(qs[0]["min_count"]) if body["audience"] == "public" else "—"
     return table("Comparaison des quartiers", head, rows, hidden)
 
 
@@ -400,7 +405,7 @@ def overview(body: dict[str, Any], min_count: int) -> OverviewView:
     year = int(body["year"])
 
     def shown(value: int | None) -> str:
-        return str(value) if value is not None else f"< {min_count}"
+        return str(value) if value is not None else below(min_count)
 
     def missing(a: dict[str, Any]) -> tuple[str, ...]:
         out = []

@@ -1,4 +1,5 @@
-"""Request parameters and dependencies shared by several routers."""
+"""The printable walk report (served page, CLI file and PDF): its view model rendered through
+the one template environment."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app import planning_views as views
+from app import planning_pages as pages
 from app.settings import PROJECT_ROOT
-from surveys.grid import grid
 from ui.templating import render
 
 CSS = PROJECT_ROOT / "api" / "static" / "planning.css"
@@ -17,15 +17,5 @@ CSS = PROJECT_ROOT / "api" / "static" / "planning.css"
 
 def render_report(body: dict[str, Any], inline_css: bool = False) -> str:
     """The report as a standalone French HTML page (CSS inlined for files and PDF)."""
-    used = {t["theme"] for t in body["themes"]}
-    themes = [(code, grid().label_of(code)) for code in grid().themes if code in used]
-    context = {
-        "r": body,
-        "w": body["walk"],
-        "sketch": views.sketch(body),
-        "themes": views.report_themes(body),
-        "stops": views.report_stops(body, themes),
-        "comparison": views.report_comparison(body) if body["comparison"] else None,
-        "inline_css": Markup(CSS.read_text(encoding="utf-8")) if inline_css else None,  # noqa: S704
-    }
-    return render("planning/report.html", **context)
+    css = Markup(CSS.read_text(encoding="utf-8")) if inline_css else None  # noqa: S704
+    return render("planning/report.html", view=pages.report(body), inline_css=css)

@@ -174,8 +174,6 @@ def test_the_web_rules_can_fail() -> None:
 MARKUP_IN_PYTHON = re.compile(r"f\"<|'<(div|p|table|tr|td|ul|li|span|svg|style)")
 """The pattern of the presentation issue's done-when grep."""
 MARKUP_EXCEPTIONS = {
-    # « < 5 »: the French text of a count below k, not markup.
-    "app/planning_views.py": 3,
     # Inlines a vendored file's text in place of the <link>/<script> tags of a page already
     # rendered from templates (standalone files for offline use); no page is built here.
     "maps/standalone.py": 2,

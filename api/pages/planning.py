@@ -21,6 +21,7 @@ from api.params.planning import (
     split_codes,
 )
 from api.routing import StrictJSONRoute
+from app import planning_pages as pages
 from app import planning_views as views
 from app.map_pages import render_map_page
 from app.reports import render_report
@@ -66,13 +67,7 @@ def compare_page(
 ) -> HTMLResponse:
     wanted = split_codes(codes)
     body = dashboard.compare(conn, config, wanted, year, planning_policy.audience(principal), demo)
-    return _page(
-        "compare",
-        body=body,
-        codes=",".join(wanted),
-        table=views.compare_table(body),
-        chart=views.compare_chart(body),
-    )
+    return _page("compare", view=pages.compare(body, ",".join(wanted)))
 
 
 @router.get(
@@ -108,27 +103,7 @@ def dashboard_page(
 ) -> HTMLResponse:
     audience = planning_policy.audience(principal)
     d = dashboard.dashboard(conn, config, code, year, audience, demo)
-    q = d["qpv"]
-    population = (
-        f"{q['population']:,}".replace(",", "\u202f")
-        + " habitants"
-        + (f" ({q['population_year']})" if q["population_year"] else "")
-        if q["population"]
-        else "population inconnue"
-    )
-    charts = {
-        name: getattr(views, name)(d)
-        for name in ("theme_slot", "feeling", "months", "issues", "plan", "actors", "schools")
-    }
-    return _page(
-        "dashboard",
-        d=d,
-        q=q,
-        a=d["absences"],
-        population=population,
-        this_year=current_year(),
-        views={**charts, "changes": views.changes(d)},
-    )
+    return _page("dashboard", view=pages.dashboard(d, current_year()))
 
 
 @router.get(
