@@ -66,6 +66,7 @@ class Settings:
     body_limit_overrides: tuple[tuple[str, int], ...] = (
         (r"^/api/observations/[^/]+/photos$", 25 * 1024 * 1024),
         (r"^/api/observations/batch$", 8 * 1024 * 1024),
+        (r"^/equipe/annuaire/import$", 11 * 1024 * 1024),
     )
     """(path regex, bytes) pairs for routes that need another limit (photo uploads, batches)."""
     pool_min: int = 1

@@ -30,6 +30,7 @@ NOTICES = {
     "lieu_verifie": "Le lieu est marqué vérifié aujourd'hui.",
     "regle_enregistree": "La règle d'orientation est enregistrée.",
     "regle_supprimee": "La règle d'orientation est supprimée.",
+    "doublon_traite": "La décision sur le doublon possible est enregistrée.",
     "compte_cree": "Le compte est créé.",
     "compte_modifie": "Le compte est modifié.",
     "mot_de_passe": "Le mot de passe est changé ; les sessions ouvertes du compte sont fermées.",
@@ -41,7 +42,7 @@ def staff_page(
     request: Request, principal: Principal, template: str, status: int = 200, **context: Any
 ) -> HTMLResponse:
     """A back-office page (``ui/templates/equipe/<template>``), never cached."""
-    notice = NOTICES.get(request.query_params.get("fait", ""))
+    notice = context.pop("notice_text", None) or NOTICES.get(request.query_params.get("fait", ""))
     page = render(
         f"equipe/{template}",
         me=principal,

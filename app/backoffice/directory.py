@@ -185,3 +185,30 @@ def campaign(conn: psycopg.Connection[Any], threshold: int) -> list[TodoRow]:
         )
         for item in service.campaign(conn, threshold)
     ]
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    id: int
+    name: str
+    source: str
+    existing_id: str
+    existing_name: str
+    distance: str
+    similarity: str
+
+
+def duplicates(conn: psycopg.Connection[Any]) -> list[DuplicateRow]:
+    """Possible duplicates left by the imports, waiting for a decision."""
+    return [
+        DuplicateRow(
+            id=int(d["id"]),
+            name=str(d["nom"]),
+            source=f"{d['source']} ({d['source_id']})",
+            existing_id=str(d["existing_id"]),
+            existing_name=str(d["existing_nom"]),
+            distance=f"{float(d['distance_m']):.0f} m",
+            similarity=f"{float(d['similarity']) * 100:.0f} %",
+        )
+        for d in service.duplicates(conn, "a_examiner")
+    ]

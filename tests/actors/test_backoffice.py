@@ -160,3 +160,78 @@ def test_keeper_fixes_hours_keyboard_only(
     page.keyboard.press("Enter")
     expect(page.get_by_text("ouvert en ce moment", exact=False).first).to_be_visible()
     context.close()
+
+
+def _feature(name: str | None, lon: float, lat: float, **props: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"source_id": f"t-{name}", **props}
+    if name is not None:
+        body["nom"] = name
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": body,
+    }
+
+
+def test_import_preview_then_confirm_then_review_a_duplicate(
+    actors_client: TestClient, actors_conn: Any, admin_headers: dict[str, str]
+) -> None:
+    import json
+
+    client, conn = actors_client, actors_conn
+    make_staff(client, admin_headers, "annu.aire", "planner")
+    sign_in(client, "annu.aire")
+    known = conn.execute(
+        "SELECT nom, ST_X(geom), ST_Y(geom) FROM actor WHERE status = 'active' ORDER BY nom LIMIT 1"
+    ).fetchone()
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("Permanence juridique Bellevue", -1.6150, 47.2062, telephone="02 40 41 90 00"),
+            _feature(None, -1.60, 47.21),  # no name: refused
+            _feature(known[0], known[1] + 0.00005, known[2]),  # the same place, a few metres off
+        ],
+    }
+    before = conn.execute("SELECT count(*) FROM actor").fetchone()[0]
+    page = "/equipe/annuaire/import"
+    from tests.equipe.helpers import ORIGIN, csrf_of
+
+    token = csrf_of(client.get(page).text)
+    same = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"}
+    preview = client.post(
+        page,
+        data={"csrf_token": token},
+        files={"file": ("permanences.geojson", json.dumps(doc).encode(), "application/geo+json")},
+        headers=same,
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Essai à blanc" in preview.text and "Confirmer l'import" in preview.text
+    assert "Lignes refusées</th><td>1</td>" in preview.text
+    assert "Lieux créés</th><td>1</td>" in preview.text
+    assert conn.execute("SELECT count(*) FROM actor").fetchone()[0] == before  # nothing yet
+    staged = preview.text.split('name="token" value="')[1].split('"')[0]
+    confirm = client.post(
+        "/equipe/annuaire/import/confirmer",
+        data={"csrf_token": token, "token": staged},
+        headers=same,
+    )
+    assert confirm.status_code == 200 and "L&#39;import est fait." in confirm.text
+    assert conn.execute("SELECT count(*) FROM actor").fetchone()[0] == before + 1
+    again = client.post(
+        "/equipe/annuaire/import/confirmer",
+        data={"csrf_token": token, "token": staged},
+        headers=same,
+    )
+    assert again.status_code == 404  # a staged file is imported once
+    dups = client.get("/equipe/annuaire/doublons").text
+    assert known[0].replace("'", "&#39;") in dups
+    dup_id = dups.split('action="/equipe/annuaire/doublons/')[1].split('"')[0]
+    decided = post_form(
+        client,
+        f"/equipe/annuaire/doublons/{dup_id}",
+        {"decision": "distinct"},
+        page="/equipe/annuaire/doublons",
+    )
+    assert decided.status_code == 303
+    assert conn.execute("SELECT count(*) FROM actor").fetchone()[0] == before + 2
+    assert "Aucun doublon possible" in client.get("/equipe/annuaire/doublons").text

@@ -327,6 +327,17 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/equipe/journal"): Case(get("/equipe/journal")),
     ("GET", "/equipe/annuaire"): Case(get("/equipe/annuaire")),
+    ("GET", "/equipe/annuaire/import"): Case(get("/equipe/annuaire/import")),
+    ("POST", "/equipe/annuaire/import"): Case(
+        form("/equipe/annuaire/import", lambda w, _: {}), 422
+    ),
+    ("POST", "/equipe/annuaire/import/confirmer"): Case(
+        form("/equipe/annuaire/import/confirmer", lambda w, _: {"token": "0" * 32}), 404
+    ),
+    ("GET", "/equipe/annuaire/doublons"): Case(get("/equipe/annuaire/doublons")),
+    ("POST", "/equipe/annuaire/doublons/{dup_id}"): Case(
+        form("/equipe/annuaire/doublons/999999", lambda w, _: {"decision": "distinct"}), 404
+    ),
     ("GET", "/equipe/annuaire/nouveau"): Case(get("/equipe/annuaire/nouveau")),
     ("POST", "/equipe/annuaire/nouveau"): Case(
         form("/equipe/annuaire/nouveau", lambda w, _: {"nom": ""}), 422

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from actors import finder, hours, quality, service
 from api.csrf import CheckedForm
@@ -17,7 +19,8 @@ from api.deps import ConnDep, CurrentPrincipal, SettingsDep
 from api.pages.staff_page import done, staff_page
 from api.routing import StrictJSONRoute
 from app.backoffice import directory as views
-from geo.errors import Invalid
+from app.backoffice import imports
+from geo.errors import DomainError, Invalid
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
 
@@ -86,6 +89,80 @@ def create_actor(
             return done(f"/equipe/annuaire/{actor_id}", "lieu_cree")
     action, title = "/equipe/annuaire/nouveau", "Nouveau lieu d'aide"
     return _form(request, principal, values, action, title, errors, status=422)
+
+
+@router.get("/equipe/annuaire/import", response_class=HTMLResponse)
+def import_form(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+    return staff_page(request, principal, "import.html", summary=None, token=None, error=None)
+
+
+@router.post("/equipe/annuaire/import", response_class=HTMLResponse)
+async def import_preview(
+    request: Request, form: CheckedForm, conn: ConnDep, principal: CurrentPrincipal
+) -> Response:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return staff_page(
+            request,
+            principal,
+            "import.html",
+            status=422,
+            summary=None,
+            token=None,
+            error="choisissez un fichier",
+        )
+    data = await upload.read(imports.MAX_BYTES + 1)
+    try:
+        staged = imports.stage(data, upload.filename)
+        summary = await run_in_threadpool(imports.run, conn, staged.token, principal.login, True)
+    except DomainError as exc:
+        return staff_page(
+            request,
+            principal,
+            "import.html",
+            status=422,
+            summary=None,
+            token=None,
+            error=exc.message,
+        )
+    return staff_page(
+        request, principal, "import.html", summary=summary, token=staged.token, error=None
+    )
+
+
+@router.post("/equipe/annuaire/import/confirmer", response_class=HTMLResponse)
+def import_confirm(
+    request: Request, form: CheckedForm, conn: ConnDep, principal: CurrentPrincipal
+) -> Response:
+    token = form.get("token")
+    summary = imports.run(conn, str(token or ""), principal.login, False)
+    return staff_page(
+        request,
+        principal,
+        "import.html",
+        summary=summary,
+        token=None,
+        error=None,
+        notice_text="L'import est fait.",
+    )
+
+
+@router.get("/equipe/annuaire/doublons", response_class=HTMLResponse)
+def duplicates_page(request: Request, conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
+    rows = views.duplicates(conn)
+    return staff_page(request, principal, "duplicates.html", rows=rows)
+
+
+@router.post("/equipe/annuaire/doublons/{dup_id}", response_class=HTMLResponse)
+def decide_duplicate(
+    dup_id: int, request: Request, form: CheckedForm, conn: ConnDep, principal: CurrentPrincipal
+) -> Response:
+    decision = str(form.get("decision") or "")
+    service.resolve_duplicate(conn, dup_id, decision, principal)
+    return done("/equipe/annuaire/doublons", "doublon_traite")
+
+
+# the routes of one place come last: their path would also match /import and /doublons
 
 
 @router.get("/equipe/annuaire/{actor_id}", response_class=HTMLResponse)
