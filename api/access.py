@@ -268,6 +268,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/equipe/marches/{walk_id}"): Rule(STAFF_ROLES, scoped=True, locations=True),
     ("POST", "/equipe/marches/{walk_id}/etat"): roles(F, A, scoped=True, form=True),
     ("POST", "/equipe/marches/{walk_id}/texte"): roles(F, A, scoped=True, form=True),
+    ("GET", "/equipe/marches/{walk_id}/modifier"): roles(F, A, scoped=True),
+    ("POST", "/equipe/marches/{walk_id}/modifier"): roles(F, A, scoped=True, form=True),
     ("GET", "/equipe/moderation"): roles(M, A, locations=True),
     ("GET", "/equipe/signalements"): roles(PL, A, scoped=True, locations=True),
     ("GET", "/equipe/signalements/{obs_id}"): roles(

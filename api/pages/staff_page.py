@@ -17,6 +17,7 @@ from ui.templating import render
 
 NOTICES = {
     "marche_creee": "La marche est créée.",
+    "marche_modifiee": "La marche est modifiée.",
     "etat_change": "L'état de la marche a changé.",
     "texte_enregistre": "Le texte est enregistré ; il paraît dans le rapport.",
     "moderation_faite": "Les décisions de modération sont enregistrées.",

@@ -23,6 +23,10 @@ STOP_HINT = (
     "Un arrêt par ligne : « nom ; latitude ; longitude » en degrés "
     "(ex. « Place Mendès-France ; 47.2062 ; -1.6150 »). Sur la carte, un clic ajoute une ligne."
 )
+ROUTE_HINT = (
+    "Un point par ligne : « latitude ; longitude », dans l'ordre de la marche. Sur la carte, "
+    "choisissez « un point du parcours » puis cliquez."
+)
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
 
@@ -39,6 +43,7 @@ class WalkFormValues:
     group_size: str = ""
     paired: str = ""
     stops: str = ""
+    route: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -54,7 +59,58 @@ def read(form: Any) -> WalkFormValues:
         group_size=form_text(form, "group_size", 10),
         paired=form_text(form, "paired", 40),
         stops=form_text(form, "stops", 20_000),
+        route=form_text(form, "route", 100_000),
     )
+
+
+def from_walk(w: dict[str, Any]) -> WalkFormValues:
+    """The form filled with a walk as ``surveys.service.walks.get_walk`` returns it."""
+    stops = "\n".join(
+        f"{s['name']} ; {lat:.6f} ; {lon:.6f}"
+        for s in w.get("stops") or []
+        for lon, lat in [s["location"]["coordinates"][:2]]
+    )
+    route = "\n".join(
+        f"{lat:.6f} ; {lon:.6f}" for lon, lat, *_ in (w.get("route") or {}).get("coordinates", [])
+    )
+    codes = w.get("qpv_codes") or []
+    return WalkFormValues(
+        title=str(w["title"]),
+        day=str(w["date"]),
+        time_slot=str(w["time_slot"]),
+        qpv=codes[0] if codes else "",
+        women_only=bool(w.get("women_only")),
+        organiser=str(w.get("organiser") or ""),
+        group_size=str(w.get("group_size") or ""),
+        paired=str(w.get("paired_walk_id") or ""),
+        stops=stops,
+        route=route,
+    )
+
+
+def parse_route(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The route of the textarea (« latitude ; longitude » per line) as a GeoJSON LineString."""
+    points: list[list[float]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";")]
+        if len(parts) != 2 or not all(_NUMBER.match(p) for p in parts):
+            return (
+                None,
+                f"ligne {number} : attendu « latitude ; longitude » (ex. « 47.2062 ; -1.6150 »)",
+            )
+        lat, lon = (float(p.replace(",", ".")) for p in parts)
+        if abs(lat) > 90 or abs(lon) > 180:
+            return None, f"ligne {number} : latitude entre -90 et 90, longitude entre -180 et 180"
+        if abs(lon) > abs(lat) and abs(lon) <= 90:
+            return None, f"ligne {number} : latitude et longitude semblent inversées"
+        points.append([lon, lat])
+    if not points:
+        return None, None
+    if len(points) < 2:
+        return None, "un parcours a au moins deux points"
+    return {"type": "LineString", "coordinates": points}, None
 
 
 def parse_stops(text: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -91,6 +147,7 @@ _FIELD_OF = {
     "group_size": "group_size",
     "paired_walk_id": "paired",
     "stops": "stops",
+    "route": "route",
 }
 
 
@@ -110,6 +167,9 @@ def validate(values: WalkFormValues) -> WalkInput | None:
     stops, stop_error = parse_stops(values.stops)
     if stop_error:
         errors["stops"] = stop_error
+    route, route_error = parse_route(values.route)
+    if route_error:
+        errors["route"] = route_error
     paired: str | None = None
     if values.paired:
         try:
@@ -126,6 +186,7 @@ def validate(values: WalkFormValues) -> WalkInput | None:
         "group_size": size,
         "paired_walk_id": paired,
         "stops": stops,
+        "route": route,
     }
     try:
         created = WalkCreate.model_validate(body)
@@ -171,4 +232,12 @@ def fields(
             "f-paired",
         ),
         TextArea("stops", "Arrêts du parcours", values.stops, "f-stops", rows=6, hint=STOP_HINT),
+        TextArea(
+            "route",
+            "Tracé du parcours (facultatif)",
+            values.route,
+            "f-route",
+            rows=4,
+            hint=ROUTE_HINT,
+        ),
     ]

@@ -65,6 +65,45 @@ def insert_walk(
     return uuid.UUID(str(row[0]))
 
 
+def update_walk(conn: psycopg.Connection[Any], walk_id: uuid.UUID, walk: WalkInput) -> None:
+    """Replace the editable fields of a walk (not its code, facilitator, status or texts)."""
+    conn.execute(
+        """
+        UPDATE walks SET title = %s, walk_date = %s, time_slot = %s, qpv_codes = %s,
+               organiser = %s, group_size = %s, women_only = %s, geom = %s, paired_walk_id = %s
+        WHERE id = %s
+        """,
+        (
+            walk.title,
+            walk.walk_date,
+            walk.time_slot.value,
+            list(walk.qpv_codes),
+            walk.organiser,
+            walk.group_size,
+            walk.women_only,
+            walk.route,
+            walk.paired_walk_id,
+            walk_id,
+        ),
+    )
+
+
+def stops_observed(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> bool:
+    """True when an observation names one of the walk's stops (the stops are then fixed)."""
+    row = conn.execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM observation_versions v JOIN walk_stops s ON s.id = v.stop_id
+                       WHERE s.walk_id = %s)
+        """,
+        (walk_id,),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def delete_stops(conn: psycopg.Connection[Any], walk_id: uuid.UUID) -> None:
+    conn.execute("DELETE FROM walk_stops WHERE walk_id = %s", (walk_id,))
+
+
 def insert_stops(
     conn: psycopg.Connection[Any], walk_id: uuid.UUID, stops: tuple[StopInput, ...]
 ) -> None:

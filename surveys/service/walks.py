@@ -204,6 +204,45 @@ def transition(
     return get_walk(conn, principal, walk_id)
 
 
+def update_walk(
+    conn: psycopg.Connection[Any],
+    principal: Principal,
+    walk_id: uuid.UUID,
+    data: WalkInput,
+    config: SurveyConfig,
+) -> dict[str, Any]:
+    """Change a walk's title, date, slot, QPV, organiser, group, pair, route and stops (the
+    people who run it). Stops that observations already name cannot change any more."""
+    _check_places(conn, data, config)
+    with conn.transaction():
+        walk = policy.check_read_walk(principal, repo.lock_ref(conn, walk_id))
+        policy.check_manage_walk(principal, walk)
+        if data.paired_walk_id is not None:
+            if data.paired_walk_id == walk_id:
+                raise Invalid("une marche ne peut pas être appariée à elle-même")
+            policy.check_read_walk(principal, repo.get_ref(conn, data.paired_walk_id))
+        current = get_walk(conn, principal, walk_id)
+        before = [
+            (
+                s["name"],
+                round(s["location"]["coordinates"][0], 6),
+                round(s["location"]["coordinates"][1], 6),
+            )
+            for s in current["stops"]
+        ]
+        same_stops = before == [(s.name, round(s.lon, 6), round(s.lat, 6)) for s in data.stops]
+        if not same_stops:
+            if repo.stops_observed(conn, walk_id):
+                raise Conflict(
+                    "des observations sont déjà rattachées aux arrêts de cette marche : "
+                    "les arrêts ne peuvent plus changer"
+                )
+            repo.delete_stops(conn, walk_id)
+            repo.insert_stops(conn, walk_id, data.stops)
+        repo.update_walk(conn, walk_id, data)
+    return get_walk(conn, principal, walk_id)
+
+
 MAX_TEXT = 10_000
 
 

@@ -151,3 +151,80 @@ def test_admin_creates_a_scoped_planner_and_sees_the_audit(
     journal = client.get("/equipe/journal?action=user_create").text
     assert "user_create" in journal and "ad.min" in journal
     assert "user_update" not in journal.split("<tbody>")[1]
+
+
+def test_edit_a_walk_its_route_and_stops_until_observations_name_them(
+    client: TestClient, conn: Any, admin_headers: dict[str, str]
+) -> None:
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    make_staff(client, admin_headers, "claire.anim", "facilitator")
+    sign_in(client, "claire.anim")
+    made = post_form(client, "/equipe/marches/nouvelle", WALK)
+    walk_id = made.headers["location"].split("/")[-1].split("?")[0]
+    edit = f"/equipe/marches/{walk_id}/modifier"
+    form = client.get(edit).text
+    assert (
+        'value="Bellevue de nuit"' in form and "Place Mendès-France ; 47.206200 ; -1.615000" in form
+    )
+    route = "47.2062 ; -1.6150\n47.2075 ; -1.6120"
+    bad = post_form(client, edit, {**WALK, "route": "47.2062 ; -1.6150"})
+    assert bad.status_code == 422 and "au moins deux points" in bad.text
+    saved = post_form(
+        client,
+        edit,
+        {
+            **WALK,
+            "title": "Bellevue de nuit (2)",
+            "route": route,
+            "stops": STOPS + "\nTram ; 47.2080 ; -1.6100",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    row = conn.execute(
+        "SELECT title, ST_NPoints(geom), (SELECT count(*) FROM walk_stops WHERE walk_id = w.id) "
+        "FROM walks w WHERE id = %s",
+        (walk_id,),
+    ).fetchone()
+    assert row == ("Bellevue de nuit (2)", 2, 3)
+    # an observation at the first stop: the stops are fixed from then on
+    walk = client.get(f"/api/walks/{walk_id}", headers=admin_headers).json()
+    joined = client.post(
+        "/api/walks/join", json={"invite_code": walk["invite_code"], "pseudonym": "Awa"}
+    ).json()
+    stop = walk["stops"][0]
+    obs = client.post(
+        "/api/observations",
+        json={
+            "id": str(uuid.uuid4()),
+            "kind": "marche",
+            "walk_id": walk_id,
+            "stop_id": stop["id"],
+            "location": stop["location"],
+            "observed_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "theme": "visibilite",
+            "rating": 1,
+        },
+        headers={"Authorization": f"Bearer {joined['token']}"},
+    )
+    assert obs.status_code == 201, obs.text
+    fixed = post_form(
+        client, edit, {**WALK, "title": "Bellevue", "stops": "Ailleurs ; 47.21 ; -1.60"}
+    )
+    assert fixed.status_code == 422 and "les arrêts ne peuvent plus changer" in fixed.text
+    kept = client.get(edit).text
+    same = post_form(
+        client,
+        edit,
+        {
+            **WALK,
+            "title": "Bellevue de nuit (3)",
+            "stops": kept.split('name="stops" rows="6"')[1]
+            .split(">", 1)[1]
+            .split("</textarea>")[0]
+            .replace("&#39;", "'"),
+            "route": route,
+        },
+    )
+    assert same.status_code == 303  # the same stops: the other fields still change

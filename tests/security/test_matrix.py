@@ -236,6 +236,20 @@ CASES: dict[tuple[str, str], Case] = {
         _staff_walk_step, 303, out=frozenset({"facilitator_b"})
     ),
     ("POST", "/equipe/moderation"): Case(_staff_moderation, 303),
+    ("GET", "/equipe/marches/{walk_id}/modifier"): Case(
+        get("/equipe/marches/{w.walk_a[id]}/modifier"), out=frozenset({"facilitator_b"})
+    ),
+    ("POST", "/equipe/marches/{walk_id}/modifier"): Case(
+        lambda w, _: (
+            f"/equipe/marches/{w.new_walk('facilitator_a')['id']}/modifier",
+            {
+                "data": {"title": "Marche modifiée", "date": "2026-05-03", "time_slot": "nuit"},
+                "follow_redirects": False,
+            },
+        ),
+        303,
+        out=frozenset({"facilitator_b"}),
+    ),
     ("POST", "/equipe/marches/{walk_id}/texte"): Case(
         lambda w, _: (
             f"/equipe/marches/{w.walk_a['id']}/texte",

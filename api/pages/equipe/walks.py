@@ -17,7 +17,7 @@ from api.pages.staff_page import done, form_text, staff_page
 from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from app.backoffice import walks as views
-from geo.errors import DomainError, NotFound
+from geo.errors import DomainError, Forbidden, NotFound
 from surveys.service import walks
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
@@ -40,10 +40,12 @@ def _form_page(
     principal: CurrentPrincipal,
     values: walk_form.WalkFormValues,
     status: int = 200,
+    walk_id: uuid.UUID | None = None,
 ) -> HTMLResponse:
     others = [
         (w.id, f"{w.title} — {w.day}, {w.slot}")
         for w in views.walk_rows(conn, principal, settings.qpv_generation)
+        if w.id != str(walk_id)
     ]
     fields = walk_form.fields(values, views.qpv_options(conn, settings.qpv_generation), others)
     return staff_page(
@@ -54,6 +56,8 @@ def _form_page(
         fields=fields,
         errors=values.errors,
         tiles=settings.tile_url,
+        action=f"/equipe/marches/{walk_id}/modifier" if walk_id else "/equipe/marches/nouvelle",
+        editing=walk_id is not None,
     )
 
 
@@ -89,6 +93,45 @@ def create_walk(
         else:
             return done(f"/equipe/marches/{created['id']}", "marche_creee")
     return _form_page(request, conn, settings, principal, values, status=422)
+
+
+@router.get("/equipe/marches/{walk_id}/modifier", response_class=HTMLResponse)
+def edit_walk(
+    walk_id: WalkId,
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> HTMLResponse:
+    walk = walks.get_walk(conn, principal, walk_id)
+    if not walk.get("invite_code"):
+        raise Forbidden("seules les personnes qui animent cette marche peuvent la modifier")
+    return _form_page(request, conn, settings, principal, walk_form.from_walk(walk), 200, walk_id)
+
+
+@router.post("/equipe/marches/{walk_id}/modifier", response_class=HTMLResponse)
+def save_walk(
+    walk_id: WalkId,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    config: SurveyConfigDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    values = walk_form.read(form)
+    data = walk_form.validate(values)
+    if data is not None:
+        try:
+            walks.update_walk(conn, principal, walk_id, data, config)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            field = "stops" if "arrêt" in exc.message or "position" in exc.message else "title"
+            values.errors = {field: exc.message}
+        else:
+            return done(f"/equipe/marches/{walk_id}", "marche_modifiee")
+    return _form_page(request, conn, settings, principal, values, 422, walk_id)
 
 
 @router.get("/equipe/marches/{walk_id}", response_class=HTMLResponse)
