@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 PAGE_SIZE = 25
@@ -64,3 +65,49 @@ def sort_columns(
             url = _url(path, {**query, "page": ""}, tri=key, ordre=direction)
         found.append(SortColumn(key, label, url, key == current, ascending))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a sorted list, with its headers and pagination."""
+
+    rows: tuple[object, ...]
+    columns: tuple[SortColumn, ...]
+    page: Page
+
+
+def listing(
+    path: str,
+    query: Mapping[str, str],
+    rows: Sequence[object],
+    columns: Sequence[tuple[str, str]],
+    keys: Mapping[str, Callable[[Any], Any]],
+    default: str,
+    default_ascending: bool = True,
+) -> Listing:
+    """Sort ``rows`` on the server by the column named in ``query["tri"]`` (one of ``keys``;
+    ``ordre`` asc/desc), then cut the page ``query["page"]``; links keep the other filters."""
+    key = query.get("tri", default)
+    if key not in keys:
+        key = default
+    ascending = query.get("ordre", "asc" if default_ascending else "desc") != "desc"
+    ordered = sorted(rows, key=lambda r: _sortable(keys[key](r)), reverse=not ascending)
+    try:
+        number = int(query.get("page", "1"))
+    except ValueError:
+        number = 1
+    kept = {k: v for k, v in query.items() if k != "page"}
+    page = page_of(path, kept, number, len(ordered))
+    current = dict(kept)
+    return Listing(
+        rows=tuple(ordered[page.offset : page.offset + PAGE_SIZE]),
+        columns=sort_columns(path, current, columns, list(keys), key, ascending),
+        page=page,
+    )
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    """None last, text without case."""
+    if value is None:
+        return (1, "")
+    return (0, value.casefold() if isinstance(value, str) else value)

@@ -4,6 +4,7 @@ returns (the walk as the caller may see it)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,25 @@ class WalkRow:
     participants: int
     observations: int
     demo: bool
+
+
+WALK_COLUMNS = (
+    ("title", "Marche"),
+    ("day", "Date"),
+    ("slot", "Créneau"),
+    ("quartiers", "Quartier(s)"),
+    ("status", "État"),
+    ("participants", "Participantes"),
+    ("observations", "Observations"),
+)
+WALK_SORT: dict[str, Callable[[WalkRow], Any]] = {
+    "title": lambda w: w.title,
+    "day": lambda w: w.day,
+    "quartiers": lambda w: w.quartiers,
+    "status": lambda w: w.status,
+    "observations": lambda w: w.observations,
+}
+"""The columns of the walk list, and those it can be sorted on (on the server)."""
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,31 @@ def test_edit_a_walk_its_route_and_stops_until_observations_name_them(
         },
     )
     assert same.status_code == 303  # the same stops: the other fields still change
+
+
+def test_walk_list_sorts_and_pages_on_the_server(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    for i in range(27):
+        made = client.post(
+            "/api/walks",
+            json={
+                "title": f"Marche {i:02d}",
+                "date": f"2026-{1 + i % 12:02d}-10",
+                "time_slot": "jour",
+            },
+            headers=admin_headers,
+        )
+        assert made.status_code == 201
+    make_staff(client, admin_headers, "ad.min", "admin")
+    sign_in(client, "ad.min")
+    first = client.get("/equipe/marches?tri=title&ordre=asc").text
+    titles = re.findall(r">(Marche \d\d)</a>", first)
+    assert titles == [f"Marche {i:02d}" for i in range(25)]
+    assert 'aria-sort="ascending"' in first and "Page 1 sur 2" in first
+    assert 'href="/equipe/marches?tri=title&amp;ordre=asc&amp;page=2"' in first
+    second = client.get("/equipe/marches?tri=title&ordre=asc&page=2").text
+    assert re.findall(r">(Marche \d\d)</a>", second) == ["Marche 25", "Marche 26"]
+    down = client.get("/equipe/marches?tri=title&ordre=desc").text
+    assert re.findall(r">(Marche \d\d)</a>", down)[0] == "Marche 26"
+    assert client.get("/equipe/marches?tri=nimporte&page=x").status_code == 200

@@ -19,6 +19,7 @@ from api.routing import StrictJSONRoute
 from app.backoffice import walks as views
 from geo.errors import DomainError, Forbidden, NotFound
 from surveys.service import walks
+from ui.paging import listing
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
 
@@ -30,7 +31,16 @@ def walk_list(
     request: Request, conn: ConnDep, settings: SettingsDep, principal: CurrentPrincipal
 ) -> HTMLResponse:
     rows = views.walk_rows(conn, principal, settings.qpv_generation)
-    return staff_page(request, principal, "walks.html", walks=rows)
+    table = listing(
+        "/equipe/marches",
+        {k: v for k, v in request.query_params.items() if k in ("tri", "ordre", "page")},
+        rows,
+        views.WALK_COLUMNS,
+        views.WALK_SORT,
+        "day",
+        default_ascending=False,
+    )
+    return staff_page(request, principal, "walks.html", table=table)
 
 
 def _form_page(
