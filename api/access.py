@@ -285,6 +285,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/equipe/moderation"): roles(M, A, scoped=True, form=True),
     ("GET", "/equipe/expositions"): roles(F, PL, A),
     ("POST", "/equipe/expositions"): roles(PL, A, form=True),
+    ("POST", "/equipe/expositions/{exhibition_id}/exemplaire"): roles(PL, A, form=True),
     ("GET", "/equipe/expositions/reserver"): roles(F, PL, A),
     ("POST", "/equipe/expositions/reserver"): roles(F, PL, A, form=True),
     ("GET", "/equipe/annuaire"): roles(PL, A),
@@ -301,6 +302,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/equipe/comptes"): roles(A),
     ("POST", "/equipe/comptes"): roles(A, audit="user_create", form=True),
     ("POST", "/equipe/comptes/{login}/acces"): roles(A, audit="user_update", form=True),
+    ("POST", "/equipe/comptes/{login}/territoire"): roles(A, audit="user_update", form=True),
     ("POST", "/equipe/comptes/{login}/mot-de-passe"): roles(A, audit="password_reset", form=True),
     ("GET", "/equipe/journal"): roles(A, audit="read_audit"),
 }

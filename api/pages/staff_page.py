@@ -25,6 +25,7 @@ NOTICES = {
     "action_creee": "L'action est ajoutée au plan d'action.",
     "action_changee": "L'état de l'action a changé.",
     "exposition_creee": "L'exposition est créée.",
+    "exemplaire_ajoute": "Un exemplaire est ajouté.",
     "presentation_reservee": "La présentation est réservée.",
     "lieu_cree": "Le lieu d'aide est créé.",
     "lieu_modifie": "Le lieu d'aide est modifié.",

@@ -18,6 +18,9 @@ from app.settings import Settings
 @dataclass(frozen=True)
 class AccountRow:
     login: str
+    planner: bool
+    scope_qpv: str
+    scope_communes: str
     role: str
     name: str
     organisation: str
@@ -67,6 +70,9 @@ def account_rows(conn: psycopg.Connection[Any]) -> list[AccountRow]:
     return [
         AccountRow(
             login=u.login,
+            planner=u.role is Role.PLANNER,
+            scope_qpv=(u.scope_qpv or ("",))[0],
+            scope_communes=", ".join(u.scope_communes or ()),
             role=ROLE_LABELS.get(u.role, u.role.value),
             name=u.display_name or "",
             organisation=u.organisation or "",

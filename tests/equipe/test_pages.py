@@ -256,3 +256,20 @@ def test_walk_list_sorts_and_pages_on_the_server(
     down = client.get("/equipe/marches?tri=title&ordre=desc").text
     assert re.findall(r">(Marche \d\d)</a>", down)[0] == "Marche 26"
     assert client.get("/equipe/marches?tri=nimporte&page=x").status_code == 200
+
+
+def test_admin_changes_a_planners_territory(
+    client: TestClient, conn: Any, admin_headers: dict[str, str]
+) -> None:
+    make_staff(client, admin_headers, "ad.min", "admin")
+    make_staff(client, admin_headers, "urba.nantes", "planner")
+    sign_in(client, "ad.min")
+    page = "/equipe/comptes"
+    bad = post_form(client, "/equipe/comptes/urba.nantes/territoire", {"communes": "nantes"}, page)
+    assert bad.status_code == 422 and "code INSEE" in bad.text
+    ok = post_form(
+        client, "/equipe/comptes/urba.nantes/territoire", {"scope_qpv": "QP044005"}, page
+    )
+    assert ok.status_code == 303
+    row = conn.execute("SELECT scope_qpv FROM users WHERE login = 'urba.nantes'").fetchone()
+    assert row == (["QP044005"],)

@@ -102,3 +102,20 @@ def test_coordinator_books_from_the_coverage_page_and_meets_the_double_booking(
     page.goto(base + "/equipe/expositions?school_year=2026-2027")
     assert run_axe(page) == []
     context.close()
+
+
+def test_a_coordinator_adds_a_copy(
+    client: TestClient,
+    conn: Any,
+    admin_headers: dict[str, str],
+    make_exhibition: Callable[..., dict[str, Any]],
+) -> None:
+    expo = make_exhibition(copies=1)
+    make_staff(client, admin_headers, "coord.expo", "planner")
+    sign_in(client, "coord.expo")
+    url = f"/equipe/expositions/{expo['id']}/exemplaire"
+    assert post_form(client, url, {}, page="/equipe/expositions").status_code == 303
+    count = conn.execute(
+        "SELECT count(*) FROM exhibition_copy WHERE exhibition_id = %s", (expo["id"],)
+    ).fetchone()
+    assert count == (2,)

@@ -335,6 +335,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/equipe/comptes/{login}/acces"): Case(
         form("/equipe/comptes/hugo.urba/acces", lambda w, _: {"disabled": "false"}), 303
     ),
+    ("POST", "/equipe/comptes/{login}/territoire"): Case(
+        form("/equipe/comptes/hugo.urba/territoire", lambda w, _: {"scope_qpv": "QP044005"}), 303
+    ),
     ("POST", "/equipe/comptes/{login}/mot-de-passe"): Case(
         form("/equipe/comptes/hugo.urba/mot-de-passe", lambda w, _: {"password": "court"}),
         422,  # a weak password: refused, and the account's sessions stay open
@@ -368,6 +371,9 @@ CASES: dict[tuple[str, str], Case] = {
         form("/equipe/expositions", lambda w, _: {"title": f"Expo {w.n()}", "copies": "1"}), 303
     ),
     ("GET", "/equipe/expositions/reserver"): Case(get("/equipe/expositions/reserver")),
+    ("POST", "/equipe/expositions/{exhibition_id}/exemplaire"): Case(
+        form(f"/equipe/expositions/{uuid.uuid4()}/exemplaire", lambda w, _: {}), 404
+    ),
     ("POST", "/equipe/expositions/reserver"): Case(
         form("/equipe/expositions/reserver", lambda w, _: {}), 422
     ),

@@ -88,6 +88,7 @@ def _page(
         fields=_fields(values or {}, qpv_options(conn, settings.qpv_generation)),
         errors=errors or {},
         retention=views.retention(settings),
+        quartiers=qpv_options(conn, settings.qpv_generation),
     )
 
 
@@ -166,6 +167,26 @@ def toggle_account(
         accounts.update_user(conn, login, {"disabled": disable})
     except DomainError as exc:
         return _page(request, conn, settings, principal, errors={"login": exc.message}, status=409)
+    return done("/equipe/comptes", "compte_modifie")
+
+
+@router.post("/equipe/comptes/{login}/territoire", response_class=HTMLResponse)
+def set_territory(
+    login: Login,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    qpv = form_text(form, "scope_qpv", 20)
+    communes = [c.strip() for c in form_text(form, "communes", 300).split(",") if c.strip()]
+    changes = {"scope_qpv": [qpv] if qpv else None, "scope_communes": communes or None}
+    try:
+        accounts.update_user(conn, login, changes)
+    except DomainError as exc:
+        errors = {"scope_qpv": f"{login} : {exc.message}"}
+        return _page(request, conn, settings, principal, errors=errors, status=422)
     return done("/equipe/comptes", "compte_modifie")
 
 

@@ -107,6 +107,14 @@ def create_exhibition(
     return done("/equipe/expositions", "exposition_creee")
 
 
+@router.post("/equipe/expositions/{exhibition_id}/exemplaire", response_class=HTMLResponse)
+def add_copy(
+    exhibition_id: uuid.UUID, request: Request, form: CheckedForm, conn: ConnDep
+) -> Response:
+    service.add_copy(conn, exhibition_id, None)
+    return done("/equipe/expositions", "exemplaire_ajoute")
+
+
 def _booking_page(
     request: Request,
     conn: ConnDep,
