@@ -139,6 +139,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/me/export"): roles(P, audit="gdpr_export", locations=True),
     ("DELETE", "/api/me"): roles(P, audit="gdpr_delete"),
     ("GET", "/confidentialite"): PUBLIC,
+    # --- walkers' suivi: their own observations' outcome; a read-only link they keep ---
+    ("GET", "/api/me/suivi"): roles(P),
+    ("POST", "/api/me/suivi/lien"): roles(P),
+    ("GET", "/suivi/{token}"): Rule(limit="join"),
     # --- surveys: walks ---
     ("POST", "/api/walks"): roles(F, A),
     ("GET", "/api/walks"): anyone_with_token(),

@@ -28,6 +28,7 @@ from api.pages import planning as planning_pages
 from api.pages import privacy as privacy_pages
 from api.pages import selfcheck as selfcheck_pages
 from api.pages import session as session_pages
+from api.pages import suivi as suivi_pages
 from api.pages.equipe import accounts as staff_accounts
 from api.pages.equipe import directory as staff_directory
 from api.pages.equipe import exhibitions as staff_exhibitions
@@ -53,6 +54,7 @@ from api.routes import exhibitions as exhibitions_routes
 from api.routes import exports as export_routes
 from api.routes import planning as planning_routes
 from api.routes import selfcheck as selfcheck_routes
+from api.routes import suivi as suivi_routes
 from app.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -83,6 +85,7 @@ ROUTERS = [
     users.router,
     auth.router,
     privacy.router,
+    suivi_routes.router,
     ogc.router,
     exhibitions_routes.schools,
     exhibitions_routes.router,
@@ -100,6 +103,7 @@ ROUTERS = [
     planning_pages.router,
     session_pages.router,
     invitation_pages.router,
+    suivi_pages.router,
     staff_home.router,
     staff_walks.router,
     staff_moderation.router,

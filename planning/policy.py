@@ -70,11 +70,24 @@ def hotspot_view(principal: Principal | None, k: int) -> HotspotView:
     return HotspotView(exact=False, cell_m=view.cell_m, min_count=k)
 
 
-def check_report(principal: Principal | None, walk: WalkRef | None) -> WalkRef:
-    """The walk when ``principal`` may print its report (404 when the walk is not visible)."""
+PRESENTED = ("restituee", "bilan")
+"""Walk states once the restitution was presented: its report is then the walkers' too."""
+
+
+def check_report(principal: Principal | None, walk: WalkRef | None, bilan: bool = False) -> WalkRef:
+    """The walk when ``principal`` may print its report (404 when the walk is not visible).
+
+    Staff who may see the walk always; the walkers of that walk once the restitution was
+    presented (and the bilan version once the walk reached its bilan) — the report holds only
+    published content, as for everyone.
+    """
     if principal is None:
         raise Unauthenticated("authentification requise (en-tête Authorization: Bearer …)")
     found = policy.check_read_walk(principal, walk)
-    if not principal.is_staff:
-        raise Forbidden("rapport de marche réservé à l'équipe")
+    if principal.is_staff:
+        return found
+    if found.status not in PRESENTED:
+        raise Forbidden("le rapport sera lisible par les participantes après la restitution")
+    if bilan and found.status != "bilan":
+        raise Forbidden("le bilan à un an n'est pas encore fait")
     return found

@@ -57,7 +57,9 @@ def walk_report(
     staff allowed to read it.
     """
     with conn.transaction():
-        ref = planning_policy.check_report(principal, walks_repo.get_ref(conn, walk_id))
+        ref = planning_policy.check_report(
+            principal, walks_repo.get_ref(conn, walk_id), bilan=version is Version.BILAN
+        )
         if principal is None:
             raise InvariantError("expected principal is not None")
         walk = walks_service.get_walk(conn, principal, ref.id)
