@@ -241,6 +241,19 @@ function myPoints(summary) {
   ];
 }
 
+async function suiviLink() {
+  try {
+    const made = await call("/api/me/suivi/lien", { method: "POST" });
+    const link = $("suivi-url");
+    link.href = made.url;
+    link.textContent = made.url;
+    $("suivi-out").hidden = false;
+    announce("Lien de suivi prêt : gardez-le (favori, message à vous-même).");
+  } catch (err) {
+    announce(err instanceof ApiError ? `Lien impossible : ${err.readable}` : "Lien impossible pour l'instant.");
+  }
+}
+
 async function leave() {
   const session = store.session();
   const summary = await sync.summary(session.walkId);
@@ -288,6 +301,7 @@ function start() {
     announce("Envoi lancé.");
   });
   $("leave").addEventListener("click", leave);
+  $("suivi-link").addEventListener("click", suiviLink);
   window.addEventListener("hashchange", route);
   window.addEventListener("online", renderSync);
   window.addEventListener("offline", renderSync);
