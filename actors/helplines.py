@@ -14,9 +14,11 @@ from geo.errors import Invalid
 
 DEFAULT_FILE = Path(__file__).with_name("helplines.toml")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_SHORT = re.compile(r"^[13]\d{3}$")
-"""French short numbers (« numéros courts » 1XXX and 3BPQ, e.g. 3928)."""
-SITUATIONS = frozenset({"discrimination", "always"})
+_SHORT = re.compile(r"^([13]\d{3}|1[5-9]|11[0-9])$")
+"""French short numbers: « numéros courts » 1XXX and 3BPQ (e.g. 3928) and the emergency numbers
+(15, 17, 18, 112, 114, 119…)."""
+SITUATIONS = frozenset({"discrimination", "observation", "always"})
+"""``observation``: shown by the field app when a walker records harassment or hate."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,16 @@ class HelpLine:
     area: str | None = None
     where_to_find: str | None = None
     source_url: str | None = None
+    sms: bool = False
+    """The number takes text messages (the 114: for people who cannot speak or hear)."""
 
     @property
     def tel_uri(self) -> str | None:
         return f"tel:{self.telephone}" if self.telephone else None
+
+    @property
+    def sms_uri(self) -> str | None:
+        return f"sms:{self.telephone}" if self.telephone and self.sms else None
 
 
 def load(path: Path | None = None) -> tuple[HelpLine, ...]:
@@ -82,6 +90,7 @@ def read(
             area=item.get("area"),
             where_to_find=item.get("where_to_find"),
             source_url=item.get("source_url"),
+            sms=bool(item.get("sms", False)),
         )
         _check(line, file, short_numbers, situations)
         lines.append(line)
@@ -118,6 +127,12 @@ def for_situation(discrimination: bool, path: Path | None = None) -> list[HelpLi
     ]
 
 
+def for_observation(path: Path | None = None) -> list[HelpLine]:
+    """The lines the field app shows when a walker records harassment or hate."""
+    lines = _cached(str(path) if path else "")
+    return [line for line in lines if "observation" in line.show_for]
+
+
 def as_dict(line: HelpLine) -> dict[str, str | None]:
     return {
         "code": line.code,
@@ -127,6 +142,7 @@ def as_dict(line: HelpLine) -> dict[str, str | None]:
         "telephone": line.telephone,
         "telephone_display": line.telephone_display or line.telephone,
         "tel_uri": line.tel_uri,
+        "sms_uri": line.sms_uri,
         "website": line.website,
         "hours": line.hours,
         "cost": line.cost,

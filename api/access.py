@@ -199,6 +199,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/marche/sw.js"): PUBLIC,
     ("GET", "/api/grid"): PUBLIC,
     ("GET", "/api/me/observations"): anyone_with_token(locations=True),
+    ("GET", "/api/walks/{walk_id}/aide"): anyone_with_token(),
     ("PATCH", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True, locations=True),
     ("DELETE", "/api/observations/{obs_id}"): roles(P, F, PL, A, scoped=True),
     # --- support-actor directory: public reads, editors write ---

@@ -17,6 +17,8 @@ _FILE = Path(__file__).with_name("grid.toml")
 class Entry:
     code: str
     label: str
+    help: tuple[str, ...] = ()
+    """Grounds of discrimination whose help the field app shows when the item is chosen."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class Grid:
             )
         return category
 
+    def help_items(self) -> dict[str, tuple[str, ...]]:
+        """Item code → the grounds whose help its choice shows (items that trigger help)."""
+        return {i.code: i.help for p in self.principles for i in p.items if i.help}
+
     def label_of(self, code: str) -> str:
         """French label of a theme or a GUSP category (the code itself when unknown)."""
         for principle in self.principles:
@@ -90,7 +96,11 @@ def grid() -> Grid:
     """The grid shipped with the project (loaded once, checked)."""
     raw = tomllib.loads(_FILE.read_text(encoding="utf-8"))
     principles = tuple(
-        Principle(p["code"], p["label"], tuple(Entry(i["code"], i["label"]) for i in p["items"]))
+        Principle(
+            p["code"],
+            p["label"],
+            tuple(Entry(i["code"], i["label"], tuple(i.get("help", ()))) for i in p["items"]),
+        )
         for p in raw["principles"]
     )
     categories = tuple(Entry(c["code"], c["label"]) for c in raw["categories"])
@@ -117,7 +127,10 @@ def grid_document() -> dict[str, object]:
             {
                 "code": p.code,
                 "label": p.label,
-                "items": [{"code": i.code, "label": i.label} for i in p.items],
+                "items": [
+                    {"code": i.code, "label": i.label, **({"help": list(i.help)} if i.help else {})}
+                    for i in p.items
+                ],
             }
             for p in g.principles
         ],

@@ -9,10 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import ConnDep, CurrentPrincipal
+from api.deps import ConnDep, CurrentPrincipal, SettingsDep
 from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_field import CorrectionIn
+from app import field_help
 from surveys.grid import grid_document
 from surveys.service import corrections
 
@@ -24,6 +25,16 @@ async def get_grid() -> JSONResponse:
     """Public and static: the six principles of the French method with their items, the 0–3
     scales with their labels, the GUSP categories (``surveys/grid.toml``)."""
     return JSONResponse(grid_document(), headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/walks/{walk_id}/aide", summary="Aide sur place : numéros et lieux d'aide proches")
+def walk_help(
+    walk_id: uuid.UUID, conn: ConnDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> Any:
+    """What the field app keeps when a walker joins, to show at once (offline too) when an
+    observation records harassment or hate: the emergency and help lines with their sources,
+    which items trigger it, and the three nearest public support actors for each ground."""
+    return field_help.walk_help(conn, settings, principal, walk_id)
 
 
 @router.get("/me/observations", summary="Mes observations (autrice ou auteur)")

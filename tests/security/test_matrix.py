@@ -229,6 +229,7 @@ CASES: dict[tuple[str, str], Case] = {
         )
     ),
     ("GET", "/api/walks/{walk_id}"): Case(get("/api/walks/{w.walk_a[id]}"), out=OUT_A),
+    ("GET", "/api/walks/{walk_id}/aide"): Case(get("/api/walks/{w.walk_a[id]}/aide"), out=OUT_A),
     ("GET", "/equipe/marches/{walk_id}"): Case(
         get("/equipe/marches/{w.walk_a[id]}"), out=frozenset({"facilitator_b", "planner_out"})
     ),

@@ -110,6 +110,7 @@ async function join(event) {
     });
     store.saveWalk(walk);
     store.saveGrid(grid);
+    await cacheHelp(joined.walk_id, joined.token);
     sync.state.authLost = false;
     ctx.flash(`Bienvenue ${pseudonym} : vous avez rejoint la marche.`);
     window.history.replaceState(null, "", "/marche#marche");
@@ -279,6 +280,14 @@ function registerWorker() {
   });
 }
 
+async function cacheHelp(walkId, token) {
+  try {
+    store.saveHelp(await call(`/api/walks/${walkId}/aide`, { token }));
+  } catch {
+    /* kept for the next time the phone is online */
+  }
+}
+
 async function refreshFromServer() {
   const session = store.session();
   if (!session || !navigator.onLine) return;
@@ -287,6 +296,7 @@ async function refreshFromServer() {
   } catch {
     /* the next attempt will do */
   }
+  if (!store.cachedHelp()) await cacheHelp(session.walkId, session.token);
 }
 
 function start() {

@@ -26,7 +26,9 @@ export function init(context) {
   $("photo-input").addEventListener("change", addPhotos);
   $("themes").addEventListener("change", (event) => {
     if (event.target.name === "theme") renderItems(event.target.value, []);
+    renderHelp();
   });
+  $("items").addEventListener("change", renderHelp);
   $("obs-form").addEventListener("submit", save);
   $("cancel").addEventListener("click", () => close());
 }
@@ -106,6 +108,7 @@ function renderChoices(content) {
     ...grid.principles.map((p) => choice("radio", "theme", p.code, p.label, content && content.theme === p.code)),
   );
   renderItems(content ? content.theme : null, content ? content.items : []);
+  renderHelp();
   renderScale("rating", grid.scales.rating, content ? content.rating : null, false);
   renderScale("feeling", grid.scales.feeling, content ? content.feeling : null, true);
   $("rating-legend").textContent = grid.scales.rating.label;
@@ -127,6 +130,41 @@ function renderItems(theme, selected) {
   $("items").replaceChildren(
     ...(principle ? principle.items : []).map((i) => choice("checkbox", "item", i.code, i.label, selected.includes(i.code))),
   );
+}
+
+/** Help at the point of observation: when a chosen item records harassment or hate, the lines
+ * to call or text and the nearest support actors, from what was cached when the walk was joined
+ * (so it works offline). */
+function renderHelp() {
+  const help = store.cachedHelp();
+  const chosen = Array.from(document.querySelectorAll("input[name=item]:checked"), (i) => i.value);
+  const ground = help ? chosen.map((code) => help.items[code]).find(Boolean) : null;
+  const panel = $("help-now");
+  if (!ground) {
+    panel.hidden = true;
+    return;
+  }
+  const link = (line) => {
+    const href = line.sms_uri || line.tel_uri;
+    const label = line.sms_uri ? `Envoyer un SMS au ${line.telephone_display}` : `Appeler le ${line.telephone_display}`;
+    return href ? el("a", { href, class: "button secondary", text: label }) : null;
+  };
+  $("help-lines").replaceChildren(
+    ...help.lines.map((line) =>
+      el("li", {}, el("strong", { text: line.name }), " — ", line.about, " ", link(line),
+        el("small", { class: "source", text: ` Source : ${line.source} (${line.source_date}).` }))),
+  );
+  const actors = help.actors[ground] || [];
+  $("help-actors").replaceChildren(
+    ...(actors.length ? actors : [null]).map((a) => a
+      ? el("li", {}, el("strong", { text: a.name }), a.distance ? ` — ${a.distance}` : "",
+          a.address ? ` — ${a.address}` : "", " ",
+          a.telephone ? el("a", { href: `tel:${a.telephone}`, text: a.telephone_display }) : null)
+      : el("li", { text: "Pas de lieu d'aide connu à proximité pour ce motif." })),
+  );
+  const was = panel.hidden;
+  panel.hidden = false;
+  if (was) announce("Besoin d'aide ? Numéros d'urgence et lieux d'aide affichés sous les éléments.");
 }
 
 function renderScale(name, scale, value, optional) {

@@ -17,6 +17,7 @@ const DB_VERSION = 1;
 const SESSION = "cg-marche-session";
 const WALK = "cg-marche-walk";
 const GRID = "cg-marche-grid";
+const HELP = "cg-marche-help";
 
 let dbPromise = null;
 
@@ -153,10 +154,13 @@ export const cachedGrid = () => readJson(GRID);
 export const saveSession = (value) => window.localStorage.setItem(SESSION, JSON.stringify(value));
 export const saveWalk = (value) => window.localStorage.setItem(WALK, JSON.stringify(value));
 export const saveGrid = (value) => window.localStorage.setItem(GRID, JSON.stringify(value));
+/** Help lines and nearest support actors of the walk, kept for use offline. */
+export const cachedHelp = () => readJson(HELP);
+export const saveHelp = (value) => window.localStorage.setItem(HELP, JSON.stringify(value));
 
 /** Leave the walk on this phone (only when nothing waits to be sent). */
 export async function clearAll() {
-  for (const key of [SESSION, WALK, GRID]) window.localStorage.removeItem(key);
+  for (const key of [SESSION, WALK, GRID, HELP]) window.localStorage.removeItem(key);
   const db = await openDb();
   const tx = db.transaction(["observations", "photos", "kv"], "readwrite");
   for (const name of ["observations", "photos", "kv"]) tx.objectStore(name).clear();
