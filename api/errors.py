@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from psycopg import DataError, OperationalError
 from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,6 +31,7 @@ from geo.errors import (
     Unauthenticated,
     Unavailable,
 )
+from ui.templating import render
 
 log = logging.getLogger("cartegalite.api")
 
@@ -139,6 +140,34 @@ def _wants_page(request: Request) -> bool:
     )
 
 
+HTML_ERROR_PREFIXES = ("/equipe", "/suivi/")
+"""Pages read only in a browser: their refusals are French pages, not JSON."""
+HEADINGS = {
+    400: "Demande impossible",
+    403: "Accès refusé",
+    404: "Page introuvable",
+    409: "Action impossible pour l'instant",
+    413: "Envoi trop volumineux",
+    422: "Demande impossible",
+}
+
+
+def _html_error(request: Request) -> bool:
+    return request.url.path.startswith(HTML_ERROR_PREFIXES) and (
+        "authorization" not in request.headers
+    )
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    page = render(
+        "site/error.html",
+        heading=HEADINGS.get(status, "Erreur"),
+        message=message,
+        staff=request.url.path.startswith("/equipe"),
+    )
+    return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
+
+
 def install(app: FastAPI) -> None:
     """Register the exception handlers on ``app``."""
 
@@ -148,6 +177,8 @@ def install(app: FastAPI) -> None:
         if status == 401 and _wants_page(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/connexion?{urlencode({'next': target})}", status_code=303)
+        if _html_error(request):
+            return _error_page(request, status, exc.message)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": exc.message}, status_code=status, headers=headers)
 

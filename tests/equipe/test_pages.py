@@ -273,3 +273,22 @@ def test_admin_changes_a_planners_territory(
     assert ok.status_code == 303
     row = conn.execute("SELECT scope_qpv FROM users WHERE login = 'urba.nantes'").fetchone()
     assert row == (["QP044005"],)
+
+
+def test_refusals_in_the_back_office_are_french_pages(
+    client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    make_staff(client, admin_headers, "mo.dere", "moderator")
+    sign_in(client, "mo.dere")
+    forbidden = client.get("/equipe/comptes")
+    assert forbidden.status_code == 403
+    assert forbidden.headers["content-type"].startswith("text/html")
+    assert "<h1>Accès refusé</h1>" in forbidden.text and "Retour à l'espace" in forbidden.text
+    missing = client.get("/equipe/marches/00000000-0000-4000-8000-000000000000")
+    assert missing.status_code == 404 and "<h1>Page introuvable</h1>" in missing.text
+    api = client.get("/equipe/comptes", headers=admin_headers | {"x": "1"})
+    assert api.status_code == 200
+    json_client = client.get(
+        "/equipe/marches/00000000-0000-4000-8000-000000000000", headers=admin_headers
+    )
+    assert json_client.status_code == 404 and json_client.json()["detail"]
