@@ -14,10 +14,14 @@ class Role(StrEnum):
     PLANNER = "planner"
     MODERATOR = "moderator"
     ADMIN = "admin"
+    BODY = "body"
+    """A responsible body (Ville, bailleur, Métropole, TAN…) receiving the reports routed to it."""
 
 
 STAFF_ROLES = frozenset({Role.FACILITATOR, Role.PLANNER, Role.MODERATOR, Role.ADMIN})
-"""Roles held by accounts (participants have no account, only a walk-scoped token)."""
+"""Roles of the team (participants have no account, only a walk-scoped token)."""
+ACCOUNT_ROLES = STAFF_ROLES | {Role.BODY}
+"""Roles an account may hold: the team's, and responsible bodies (named by ``organisation``)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Principal:
     walk_id: uuid.UUID | None = None
     territory: Territory | None = None
     expires_at: datetime | None = None
+    organisation: str | None = None
+    """The account's organisation: for a body, the name reports are routed to."""
 
     @property
     def is_staff(self) -> bool:

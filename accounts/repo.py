@@ -96,6 +96,7 @@ def update_user(conn: psycopg.Connection[Any], user_id: uuid.UUID, changes: dict
         "organisation": "organisation = %(organisation)s",
         "scope_qpv": "scope_qpv = %(scope_qpv)s",
         "scope_communes": "scope_communes = %(scope_communes)s",
+        "email": "email = %(email)s",
         "disabled": "disabled_at = CASE WHEN %(disabled)s THEN COALESCE(disabled_at, now()) END",
     }
     sets = [columns[key] for key in changes if key in columns]
@@ -207,7 +208,7 @@ SELECT t.id, t.role, t.user_id, u.login, t.participant_id, t.walk_id, t.expires_
              WHERE q.code = ANY(COALESCE(u.scope_qpv, '{}'))
                 OR q.insee_codes && COALESCE(u.scope_communes, '{}'))
            || COALESCE(u.scope_qpv, '{}'),
-       COALESCE(u.scope_communes, '{}')
+       COALESCE(u.scope_communes, '{}'), u.organisation
 FROM tokens t LEFT JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = %s
   AND t.revoked_at IS NULL
@@ -232,6 +233,7 @@ def find_principal(conn: psycopg.Connection[Any], token_hash: bytes) -> Principa
         walk_id=row[5],
         territory=territory,
         expires_at=row[6],
+        organisation=row[10],
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from accounts import passwords, repo
-from accounts.models import STAFF_ROLES, Principal, Role, User
+from accounts.models import ACCOUNT_ROLES, Principal, Role, User
 from accounts.tokens import digest, new_token
 from geo.errors import Forbidden, Invalid, InvariantError, NotFound, Unauthenticated
 
@@ -53,14 +53,17 @@ def create_staff(
     password: str | None = None,
     scope: dict[str, list[str] | None] | None = None,
     token_ttl: timedelta | None = None,
+    email: str | None = None,
 ) -> tuple[User, str]:
     """Create a staff account and its first token; return both (the token in clear, once).
 
     ``password`` (optional) lets the account log in later; ``scope`` (planners only) holds
     ``scope_qpv`` and/or ``scope_communes``; the first token expires after ``token_ttl``.
     """
-    if role not in STAFF_ROLES:
+    if role not in ACCOUNT_ROLES:
         raise Invalid(f"rôle non attribuable à un compte : {role}")
+    if role is Role.BODY and not (organisation and organisation.strip()):
+        raise Invalid("un organisme responsable a besoin de son nom (organisation)")
     if not _LOGIN.match(login):
         raise Invalid(
             f"identifiant invalide : {login!r} (minuscules, chiffres, « . _ - », 2 à 63 caractères)"
@@ -70,6 +73,8 @@ def create_staff(
     changes = _checked_scope(conn, role, scope or {})
     with conn.transaction():
         user = repo.insert_user(conn, login, role, display_name, organisation)
+        if email:
+            changes = {**changes, "email": email}
         if changes:
             repo.update_user(conn, user.id, changes)
         if password is not None:

@@ -73,6 +73,7 @@ class Rule:
 
 
 P, F, PL, M, A = Role.PARTICIPANT, Role.FACILITATOR, Role.PLANNER, Role.MODERATOR, Role.ADMIN
+B = Role.BODY
 EVERY_ROLE = frozenset(Role)
 
 
@@ -139,6 +140,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/me/export"): roles(P, audit="gdpr_export", locations=True),
     ("DELETE", "/api/me"): roles(P, audit="gdpr_delete"),
     ("GET", "/confidentialite"): PUBLIC,
+    # --- Open311 GeoReport v2 for the responsible bodies (their key as api_key) ---
+    ("GET", "/open311/v2/services.json"): PUBLIC,
+    ("GET", "/open311/v2/requests.json"): roles(B, scoped=True, locations=True),
+    ("GET", "/open311/v2/requests/{request_id}.json"): roles(B, scoped=True, locations=True),
+    ("POST", "/open311/v2/requests/{request_id}.json"): roles(B, scoped=True, locations=True),
     # --- walkers' suivi: their own observations' outcome; a read-only link they keep ---
     ("GET", "/api/me/suivi"): roles(P),
     ("POST", "/api/me/suivi/lien"): roles(P),

@@ -54,6 +54,8 @@ async def principal_of(request: Request) -> Principal | None:
     if cached is None or isinstance(cached, Principal):
         return cached
     token = _bearer(request)
+    if token is None and request.url.path.startswith("/open311/"):
+        token = request.query_params.get("api_key") or None  # GeoReport's key parameter
     if token is None and (request.method in SAFE_METHODS or _form_write(request)):
         token = request.cookies.get(SESSION_COOKIE) or None
         if token is not None and request.method not in SAFE_METHODS:

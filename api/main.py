@@ -52,6 +52,7 @@ from api.routes import (
 )
 from api.routes import exhibitions as exhibitions_routes
 from api.routes import exports as export_routes
+from api.routes import open311 as open311_routes
 from api.routes import planning as planning_routes
 from api.routes import selfcheck as selfcheck_routes
 from api.routes import suivi as suivi_routes
@@ -86,6 +87,7 @@ ROUTERS = [
     auth.router,
     privacy.router,
     suivi_routes.router,
+    open311_routes.router,
     ogc.router,
     exhibitions_routes.schools,
     exhibitions_routes.router,

@@ -66,6 +66,12 @@ class UserCreate(StrictModel):
     role: Role
     display_name: str | None = Field(None, max_length=120)
     organisation: str | None = Field(None, max_length=200)
+    email: str | None = Field(
+        None,
+        max_length=254,
+        pattern=r"^[^@\s]+@[^@\s]+$",
+        description="Adresse où un organisme responsable reçoit les signalements transmis",
+    )
     password: str | None = Field(
         None, min_length=12, max_length=256, description="Mot de passe (connexion)"
     )

@@ -127,6 +127,11 @@ class Settings:
     """Who is responsible for the data (shown on /confidentialite)."""
     privacy_contact: str | None = None
     """Whom people write to about their data (shown on /confidentialite); never invented."""
+    # --- delivery of routed reports to responsible bodies ---
+    smtp_host: str | None = None
+    """SMTP server that sends routed reports to the bodies' e-mail addresses (none: no e-mail)."""
+    smtp_port: int = 25
+    smtp_from: str = "cartegalite@localhost"
     # --- actors (support-actor directory) ---
     helplines_file: Path | None = None
     """Help lines shown to residents (``actors/helplines.toml`` when None)."""
@@ -201,6 +206,10 @@ class Settings:
                 env, "CARTEGALITE_PUBLIC_DELAY_DAYS", cls.public_delay_days, 0, 365
             ),
             clock_skew_s=_int(env, "CARTEGALITE_CLOCK_SKEW_S", cls.clock_skew_s, 0, 3600),
+            # --- delivery ---
+            smtp_host=env.get("CARTEGALITE_SMTP_HOST") or None,
+            smtp_port=_int(env, "CARTEGALITE_SMTP_PORT", cls.smtp_port, 1, 65535),
+            smtp_from=env.get("CARTEGALITE_SMTP_FROM", cls.smtp_from),
             # --- actors ---
             helplines_file=(
                 Path(env["CARTEGALITE_HELPLINES"]) if env.get("CARTEGALITE_HELPLINES") else None

@@ -116,6 +116,7 @@ class ObservationRef:
     followup: str
     category: str | None = None
     qpv_codes: tuple[str, ...] = ()
+    responsible_body: str | None = None
 
 
 @dataclass(frozen=True)

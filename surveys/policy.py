@@ -52,6 +52,12 @@ class Scope:
     published_state: str = "publiee"
     qpv_codes: tuple[str, ...] | None = None
     """A planner's territory: observations and walks of these QPV (and their own)."""
+    body: str | None = None
+    """A responsible body: the reports routed to it, from their hand-over on."""
+
+
+ROUTED_STATES = ("transmis", "en_cours", "resolu")
+"""Follow-up states in which a report is in (or was in) its responsible body's hands."""
 
 
 COARSE_M = 100
@@ -107,7 +113,7 @@ def view(principal: Principal) -> View:
     return View(
         exact_location=role in (Role.ADMIN, Role.FACILITATOR, Role.PLANNER),
         text=True,
-        photos=True,
+        photos=role is not Role.BODY,
         authors=role in (Role.ADMIN, Role.FACILITATOR),
         history=principal.is_staff,
         participant_id=principal.participant_id,
@@ -152,6 +158,8 @@ def scope(principal: Principal) -> Scope:
         return Scope(user_id=principal.user_id)
     if principal.role is Role.PARTICIPANT:
         return Scope(participant_id=principal.participant_id, walk_id=principal.walk_id)
+    if principal.role is Role.BODY:
+        return Scope(body=principal.organisation or "")
     return Scope()
 
 
@@ -247,6 +255,12 @@ def can_read_observation(principal: Principal, obs: ObservationRef, walk: WalkRe
     if principal.role is Role.PARTICIPANT:
         published = states.moderation().in_category(obs.moderation, "visible")
         return published and walk is not None and walk.id == principal.walk_id
+    if principal.role is Role.BODY:
+        return (
+            bool(principal.organisation)
+            and obs.responsible_body == principal.organisation
+            and obs.followup in ROUTED_STATES
+        )
     return False
 
 

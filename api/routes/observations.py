@@ -10,7 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from api.cache import forget_public_aggregates
-from api.deps import ConnDep, CurrentPrincipal, in_thread
+from api.deps import ConnDep, CurrentPrincipal, SettingsDep, in_thread
 from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas_surveys import (
@@ -21,6 +21,7 @@ from api.schemas_surveys import (
     SyncStatusOut,
     TransitionIn,
 )
+from app.delivery import notify_body
 from geo.errors import TooLarge
 from surveys.models import Kind, SubmitResult, SubmitStatus
 from surveys.photos import MAX_BYTES
@@ -117,6 +118,7 @@ def transition(
     body: TransitionIn,
     request: Request,
     conn: ConnDep,
+    settings: SettingsDep,
     principal: CurrentPrincipal,
 ) -> JSONResponse:
     """Follow-up: ``ouvrir``, ``prendre_en_compte``, ``transmettre`` (``responsible_body`` or the
@@ -126,6 +128,8 @@ def transition(
     created, body_out = followup.transition(conn, principal, obs_id, body.to_input())
     if created:  # a moderation decision changes the public counts
         forget_public_aggregates(request)
+        if body.action == "transmettre":
+            notify_body(conn, settings, obs_id)
     return JSONResponse(jsonable_encoder(body_out), status_code=201 if created else 200)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from accounts import audit
 from accounts import service as accounts
-from accounts.models import User
+from accounts.models import Role, User
 from api.deps import AdminPrincipal, ConnDep, CurrentPrincipal, SettingsDep
 from api.routing import StrictJSONRoute
 from api.schemas import Me, UserCreate, UserCreated
@@ -44,7 +44,8 @@ def create_user(
         body.organisation,
         password=body.password,
         scope={"scope_qpv": body.scope_qpv, "scope_communes": body.scope_communes},
-        token_ttl=timedelta(hours=settings.staff_token_hours),
+        token_ttl=None if body.role is Role.BODY else timedelta(hours=settings.staff_token_hours),
+        email=body.email,
     )
     return {"id": user.id, "login": user.login, "role": user.role, "token": token}
 

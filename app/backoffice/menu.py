@@ -21,6 +21,7 @@ ROLE_LABELS = {
     Role.MODERATOR: "modération",
     Role.ADMIN: "administration",
     Role.PARTICIPANT: "participante",
+    Role.BODY: "organisme responsable (Open311)",
 }
 
 _WALKS = Link("/equipe/marches", "Marches", "créer, apparier, faire avancer une marche")

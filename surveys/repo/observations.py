@@ -11,12 +11,12 @@ from psycopg.rows import dict_row
 from geo.errors import InvariantError
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, SubmissionContext, WalkRef
-from surveys.policy import Scope, View
+from surveys.policy import ROUTED_STATES, Scope, View
 from surveys.repo import located
 
 _REF = """
 SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
-       o.moderation, o.followup, v.category, v.qpv_codes
+       o.moderation, o.followup, v.category, v.qpv_codes, o.responsible_body
 FROM observations o
 JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
 """
@@ -41,6 +41,7 @@ def _ref(row: dict[str, Any]) -> ObservationRef:
         followup=row["followup"],
         category=row["category"],
         qpv_codes=tuple(row["qpv_codes"]),
+        responsible_body=row.get("responsible_body"),
     )
 
 
@@ -305,6 +306,11 @@ def scope_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
         return (
             "(w.created_by = %(su)s OR w.facilitator_id = %(su)s OR c.author_user_id = %(su)s)",
             {"su": scope.user_id},
+        )
+    if scope.body is not None:
+        return (
+            "(c.responsible_body = %(sb)s AND c.followup = ANY(%(sbs)s))",
+            {"sb": scope.body, "sbs": list(ROUTED_STATES)},
         )
     if scope.participant_id is not None:
         return (

@@ -42,8 +42,10 @@ IDENTITIES = (
     "planner_out",
     "moderator",
     "admin",
+    "body",
 )
-"""Who calls: A is walk A's side (Malakoff); planner_in's territory holds A, planner_out's B."""
+"""Who calls: A is walk A's side (Malakoff); planner_in's territory holds A, planner_out's B;
+``body`` is a responsible body (Open311) to which nothing of A or B is routed."""
 
 
 @pytest.fixture
@@ -234,8 +236,11 @@ def _staff(
         ("planner_in", "lea.urba", "planner", [MALAKOFF]),
         ("planner_out", "hugo.urba", "planner", [BELLEVUE]),
         ("moderator", "marc.modo", "moderator", None),
+        ("body", "eclairage.nantes", "body", None),
     ):
         body: dict[str, Any] = {"login": login, "role": role}
+        if role == "body":
+            body["organisation"] = "Ville de Nantes — éclairage"
         if scope:
             body["scope_qpv"] = scope
         resp = client.post("/api/users", json=body, headers=admin)

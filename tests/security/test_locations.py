@@ -251,6 +251,15 @@ PROBES: dict[tuple[str, str], Probe] = {
     ),
     ("GET", "/equipe/marches/{walk_id}"): Probe(get("/equipe/marches/{w.walk_a[id]}")),
     ("GET", "/equipe/moderation"): Probe(get("/equipe/moderation")),
+    ("GET", "/open311/v2/requests.json"): Probe(get("/open311/v2/requests.json")),
+    ("GET", "/open311/v2/requests/{request_id}.json"): Probe(
+        get("/open311/v2/requests/{s.s.obs_id}.json")
+    ),
+    ("POST", "/open311/v2/requests/{request_id}.json"): Probe(
+        lambda s, who: [
+            (f"/open311/v2/requests/{s.s.obs_id}.json", {"data": {"status": "closed"}}, [])
+        ]
+    ),
     ("GET", "/equipe/signalements"): Probe(get("/equipe/signalements?etat=untracked")),
     ("GET", "/equipe/signalements/{obs_id}"): Probe(get("/equipe/signalements/{s.s.obs_id}")),
     ("GET", "/ogc/collections"): Probe(get("/ogc/collections")),

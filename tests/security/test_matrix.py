@@ -36,8 +36,9 @@ ROLE_OF = {
     "planner_out": Role.PLANNER,
     "moderator": Role.MODERATOR,
     "admin": Role.ADMIN,
+    "body": Role.BODY,
 }
-OUT_A = frozenset({"participant_b", "facilitator_b", "planner_out"})
+OUT_A = frozenset({"participant_b", "facilitator_b", "planner_out", "body"})
 """Identities that may not see walk A's objects."""
 
 Made = tuple[str, dict[str, Any]]
@@ -318,6 +319,16 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/actions"): Case(get("/api/actions")),
     ("GET", "/equipe/signalements"): Case(get("/equipe/signalements")),
     ("GET", "/api/me/suivi"): Case(get("/api/me/suivi")),
+    ("GET", "/open311/v2/services.json"): Case(get("/open311/v2/services.json")),
+    ("GET", "/open311/v2/requests.json"): Case(get("/open311/v2/requests.json")),
+    ("GET", "/open311/v2/requests/{request_id}.json"): Case(
+        get("/open311/v2/requests/{w.obs_a}.json"),
+        404,  # nothing of A is routed to the body
+    ),
+    ("POST", "/open311/v2/requests/{request_id}.json"): Case(
+        lambda w, _: (f"/open311/v2/requests/{w.obs_a}.json", {"data": {"status": "closed"}}),
+        404,
+    ),
     ("POST", "/api/me/suivi/lien"): Case(lambda w, _: ("/api/me/suivi/lien", {}), 201),
     ("GET", "/suivi/{token}"): Case(get("/suivi/cg_inconnu"), 404),
     ("GET", "/equipe"): Case(get("/equipe")),
@@ -541,7 +552,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/cartes/acteurs"): Case(get("/cartes/acteurs")),
     ("GET", "/cartes/expositions"): Case(get("/cartes/expositions")),
     ("GET", "/cartes/securite"): Case(
-        get("/cartes/securite"), other={"participant_a": 404, "participant_b": 404}
+        get("/cartes/securite"), other={"participant_a": 404, "participant_b": 404, "body": 404}
     ),
     ("GET", "/cartes/marches/{walk_id}"): Case(get("/cartes/marches/{w.walk_a[id]}"), out=OUT_A),
     # planners

@@ -27,7 +27,16 @@ from ui.fields import Control, Select, TextInput
 router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
 
 Login = Annotated[str, Path(max_length=63, pattern=r"^[a-z0-9][a-z0-9._-]+$")]
-_FIELDS = ("login", "role", "display_name", "organisation", "password", "scope_qpv", "communes")
+_FIELDS = (
+    "login",
+    "role",
+    "display_name",
+    "organisation",
+    "email",
+    "password",
+    "scope_qpv",
+    "communes",
+)
 
 
 def _fields(values: dict[str, str], qpv: list[tuple[str, str]]) -> list[Control]:
@@ -44,7 +53,19 @@ def _fields(values: dict[str, str], qpv: list[tuple[str, str]]) -> list[Control]
         ),
         Select("role", "Rôle", roles, values.get("role", "facilitator"), "f-role"),
         TextInput("display_name", "Nom affiché", values.get("display_name", ""), "f-display_name"),
-        TextInput("organisation", "Structure", values.get("organisation", ""), "f-organisation"),
+        TextInput(
+            "organisation",
+            "Structure (pour un organisme responsable : le nom auquel on transmet)",
+            values.get("organisation", ""),
+            "f-organisation",
+        ),
+        TextInput(
+            "email",
+            "Courriel où un organisme reçoit les signalements transmis",
+            values.get("email", ""),
+            "f-email",
+            type="email",
+        ),
         TextInput(
             "password",
             "Mot de passe (12 caractères au moins)",
@@ -106,6 +127,7 @@ def _body(values: dict[str, str]) -> dict[str, Any]:
         "role": values["role"],
         "display_name": values["display_name"] or None,
         "organisation": values["organisation"] or None,
+        "email": values["email"] or None,
         "password": values["password"] or None,
         "scope_qpv": [values["scope_qpv"]] if values["scope_qpv"] else None,
         "scope_communes": communes or None,
@@ -141,7 +163,10 @@ def create_account(
                 body.organisation,
                 password=body.password,
                 scope={"scope_qpv": body.scope_qpv, "scope_communes": body.scope_communes},
-                token_ttl=timedelta(hours=settings.staff_token_hours),
+                token_ttl=None
+                if body.role is Role.BODY
+                else timedelta(hours=settings.staff_token_hours),
+                email=body.email,
             )
         except DomainError as exc:
             field = "password" if "mot de passe" in exc.message else "login"

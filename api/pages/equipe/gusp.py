@@ -21,6 +21,7 @@ from api.pages.staff_page import done, form_text, staff_page
 from api.routing import StrictJSONRoute
 from app.backoffice import gusp as views
 from app.backoffice.walks import qpv_options
+from app.delivery import notify_body
 from geo.errors import DomainError, NotFound
 from surveys.models import ActionInput, TransitionInput
 from surveys.service import actions, followup
@@ -109,6 +110,8 @@ def report_step(
     except DomainError as exc:
         return _detail(request, conn, settings, principal, obs_id, exc.message, status=409)
     forget_public_aggregates(request)
+    if data.action == "transmettre":
+        notify_body(conn, settings, obs_id)
     return done(f"/equipe/signalements/{obs_id}", "suivi_change")
 
 
