@@ -143,6 +143,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # --- Open311 GeoReport v2 for the responsible bodies (their key as api_key) ---
     ("GET", "/open311/v2/services.json"): PUBLIC,
     ("GET", "/open311/v2/requests.json"): roles(B, scoped=True, locations=True),
+    ("POST", "/open311/v2/requests.json"): roles(F, PL, A, scoped=True),
     ("GET", "/open311/v2/requests/{request_id}.json"): roles(B, scoped=True, locations=True),
     ("POST", "/open311/v2/requests/{request_id}.json"): roles(B, scoped=True, locations=True),
     # --- walkers' suivi: their own observations' outcome; a read-only link they keep ---

@@ -320,6 +320,19 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/equipe/signalements"): Case(get("/equipe/signalements")),
     ("GET", "/api/me/suivi"): Case(get("/api/me/suivi")),
     ("GET", "/open311/v2/services.json"): Case(get("/open311/v2/services.json")),
+    ("POST", "/open311/v2/requests.json"): Case(
+        lambda w, _: (
+            "/open311/v2/requests.json",
+            {
+                "data": {
+                    "service_code": "depot_sauvage",
+                    "lat": str(point(w.conn, MALAKOFF, w.n() % 40, 7)[1]),
+                    "long": str(point(w.conn, MALAKOFF, w.n() % 40, 7)[0]),
+                }
+            },
+        ),
+        201,
+    ),
     ("GET", "/open311/v2/requests.json"): Case(get("/open311/v2/requests.json")),
     ("GET", "/open311/v2/requests/{request_id}.json"): Case(
         get("/open311/v2/requests/{w.obs_a}.json"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import socketserver
 import threading
+import uuid
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from typing import Any
@@ -186,3 +187,39 @@ def test_a_body_needs_its_name(client: TestClient, admin_headers: dict[str, str]
 
 def test_staff_are_not_bodies(client: TestClient, staff: Staff) -> None:
     assert client.get("/open311/v2/requests.json", headers=staff.planner).status_code == 403
+
+
+def test_a_team_member_files_a_report_through_open311(
+    client: TestClient, conn: Any, staff: Staff, point_in: Any
+) -> None:
+    lon, lat = point_in("QP044013")
+    token = staff.planner["Authorization"].split(" ", 1)[1]
+    url = f"/open311/v2/requests.json?api_key={token}"
+    form = {
+        "service_code": "depot_sauvage",
+        "lat": str(lat),
+        "long": str(lon),
+        "description": "Encombrants devant le hall",
+        "service_request_id": str(uuid.uuid4()),
+    }
+    made = client.post(url, data=form)
+    assert made.status_code == 201, made.text
+    [created] = made.json()
+    assert created["service_request_id"] == form["service_request_id"]
+    again = client.post(url, data=form)  # a retry: the same request, not a second one
+    assert again.status_code == 200
+    row = conn.execute(
+        "SELECT kind, category, followup FROM observation_current WHERE id = %s",
+        (form["service_request_id"],),
+    ).fetchone()
+    assert row == ("gusp", "depot_sauvage", "nouveau")
+    bad = client.post(
+        url, data={**form, "service_request_id": str(uuid.uuid4()), "service_code": "inconnu"}
+    )
+    assert bad.status_code == 422
+    swapped = client.post(
+        url,
+        data={**form, "service_request_id": str(uuid.uuid4()), "lat": str(lon), "long": str(lat)},
+    )
+    assert swapped.status_code == 422
+    assert client.post("/open311/v2/requests.json", data=form).status_code == 401
