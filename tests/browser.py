@@ -124,3 +124,19 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
     page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated, so a strict CSP does not block it
     result = page.evaluate("async () => await axe.run(document)")
     return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+SCREENS = PROJECT_ROOT / "docs" / "screens"
+"""Where the README's screenshots live (rewritten by ``make screens``)."""
+
+
+def readme_screen(page: Any, name: str, size: tuple[int, int] = (1000, 720)) -> Path:
+    """A small PNG of the visible part of the page: under ``test-artifacts/``, or in
+    ``docs/screens/`` (shown by the README) with ``CARTEGALITE_UPDATE_SCREENS=1``
+    (``make screens``)."""
+    folder = SCREENS if os.environ.get("CARTEGALITE_UPDATE_SCREENS") == "1" else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.screenshot(path=str(path), type="png", scale="css")
+    return path

@@ -13,35 +13,20 @@ screens are saved as small PNGs for the README (``docs/screens/``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
-from app.settings import PROJECT_ROOT
-from tests.browser import ARTIFACTS, LiveServer, run_axe
+from tests.browser import LiveServer, run_axe
+from tests.browser import readme_screen as screen
 from tests.equipe.helpers import PASSWORD, make_staff
 from tests.marche.steps import capture, join, wait_synced
 from tests.surveys.conftest import point_in  # noqa: F401  (fixture)
 
-SCREENS = PROJECT_ROOT / "docs" / "screens"
 BELLEVUE, MALAKOFF = "QP044005", "QP044013"
-
-
-def screen(page: Any, name: str) -> Path:
-    """A small PNG of the visible part of the page: under ``test-artifacts/``, or in
-    ``docs/screens/`` (shown by the README) with ``CARTEGALITE_UPDATE_SCREENS=1``
-    (``make screens``)."""
-    folder = SCREENS if os.environ.get("CARTEGALITE_UPDATE_SCREENS") == "1" else ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    page.set_viewport_size({"width": 1000, "height": 720})
-    page.screenshot(path=str(path), type="png", scale="css")
-    return path
 
 
 def axe_clean(page: Any) -> None:
