@@ -1,7 +1,8 @@
 """Routed reports delivered to their responsible body: an e-mail to the body's account address
 (through the SMTP server of the settings) when a report is handed over (« transmettre »), each
-attempt kept in ``report_deliveries``. The e-mail says what and roughly where (the 100 m cell
-centre, as the body's own view), never who; the body answers through Open311."""
+attempt kept in ``report_deliveries``. The e-mail says what and where as the body's own
+field-level view shows it (the centre of the 100 m cell), never who; the body answers through
+Open311."""
 
 from __future__ import annotations
 
@@ -12,39 +13,17 @@ from typing import Any
 
 import psycopg
 
+from accounts.models import Role
 from app.settings import Settings
+from surveys import policy
 from surveys.grid import grid
-
-
-def _report(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> dict[str, Any] | None:
-    row = conn.execute(
-        """
-        SELECT o.responsible_body, v.category, v.theme, v.comment,
-               ST_Y(ST_Transform(ST_SetSRID(ST_MakePoint(
-                   floor(ST_X(ST_Transform(v.geom, 2154)) / 100) * 100 + 50,
-                   floor(ST_Y(ST_Transform(v.geom, 2154)) / 100) * 100 + 50), 2154), 4326)),
-               ST_X(ST_Transform(ST_SetSRID(ST_MakePoint(
-                   floor(ST_X(ST_Transform(v.geom, 2154)) / 100) * 100 + 50,
-                   floor(ST_Y(ST_Transform(v.geom, 2154)) / 100) * 100 + 50), 2154), 4326)),
-               u.email
-        FROM observations o
-        JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
-        LEFT JOIN users u ON u.role = 'body' AND u.organisation = o.responsible_body
-                         AND u.disabled_at IS NULL
-        WHERE o.id = %s
-        """,
-        (obs_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    keys = ("body", "category", "theme", "comment", "lat", "lon", "email")
-    return dict(zip(keys, row, strict=True))
+from surveys.repo import deliveries
 
 
 def notify_body(conn: psycopg.Connection[Any], settings: Settings, obs_id: uuid.UUID) -> bool:
     """E-mail the body a report was just handed to; True when an e-mail left. A failure is
     recorded, never raised (the hand-over itself stands)."""
-    report = _report(conn, obs_id)
+    report = deliveries.report(conn, obs_id, policy.role_view(Role.BODY))
     if report is None or not report["body"] or not report["email"] or not settings.smtp_host:
         return False
     code = report["category"] or report["theme"]
@@ -67,9 +46,5 @@ def notify_body(conn: psycopg.Connection[Any], settings: Settings, obs_id: uuid.
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         error = type(exc).__name__
-    conn.execute(
-        "INSERT INTO report_deliveries (observation_id, body, recipient, channel, error) "
-        "VALUES (%s, %s, %s, 'email', %s)",
-        (obs_id, report["body"], report["email"], error),
-    )
+    deliveries.record(conn, obs_id, report["body"], report["email"], error)
     return error is None

@@ -121,6 +121,12 @@ def view(principal: Principal) -> View:
     )
 
 
+def role_view(role: Role) -> View:
+    """The view of a reader holding ``role`` who wrote none of the observations (what an e-mail
+    to a responsible body may carry)."""
+    return view(Principal(role=role, token_id=0))
+
+
 def own_view(principal: Principal) -> View:
     """The view of an author's own list (the field app): every field but pseudonyms and the
     staff history; lists built with it must hold only the author's observations."""

@@ -145,6 +145,8 @@ def test_routed_report_round_trip(
     assert request["agency_responsible"] == BODY and request["status"] == "open"
     assert (round(request["long"], 6), round(request["lat"], 6)) != exact  # the cell centre
     assert abs(request["long"] - exact[0]) < 0.002 and abs(request["lat"] - exact[1]) < 0.002
+    assert f"{request['lat']:.5f}, {request['long']:.5f}" in text  # the e-mail: the same rule
+    assert f"{exact[1]:.5f}, {exact[0]:.5f}" not in text
     assert (
         client.get(f"/open311/v2/requests/{elsewhere['id']}.json?api_key={key}").status_code == 404
     )
