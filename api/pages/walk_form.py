@@ -202,6 +202,12 @@ def validate(values: WalkFormValues) -> WalkInput | None:
     return created.to_input()
 
 
+def service_error(message: str) -> dict[str, str]:
+    """A refusal of the walk service placed on the field it is about (stops and places, else
+    the title, at the top of the form)."""
+    return {"stops" if "arrêt" in message or "position" in message else "title": message}
+
+
 def fields(
     values: WalkFormValues,
     qpv_options: list[tuple[str, str]],

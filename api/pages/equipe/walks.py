@@ -98,8 +98,7 @@ def create_walk(
         try:
             created = walks.create_walk(conn, principal, data, config)
         except DomainError as exc:
-            field = "stops" if "arrêt" in exc.message or "position" in exc.message else "title"
-            values.errors = {field: exc.message}
+            values.errors = walk_form.service_error(exc.message)
         else:
             return done(f"/equipe/marches/{created['id']}", "marche_creee")
     return _form_page(request, conn, settings, principal, values, status=422)
@@ -137,8 +136,7 @@ def save_walk(
         except NotFound:
             raise
         except DomainError as exc:
-            field = "stops" if "arrêt" in exc.message or "position" in exc.message else "title"
-            values.errors = {field: exc.message}
+            values.errors = walk_form.service_error(exc.message)
         else:
             return done(f"/equipe/marches/{walk_id}", "marche_modifiee")
     return _form_page(request, conn, settings, principal, values, 422, walk_id)
