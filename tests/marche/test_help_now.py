@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from tests.browser import run_axe
 from tests.marche.steps import join, wait_controlled
 from tests.surveys.conftest import bearer
 
@@ -58,6 +59,7 @@ def test_harassment_shows_help_offline(phone: Any, walk: dict[str, Any], conn: A
     expect(panel).to_contain_text("Source : Service-Public.fr")
     expect(panel.locator("#help-actors li")).to_have_count(3)
     expect(panel.locator("#help-actors")).to_contain_text("Lieu d'écoute")
+    assert run_axe(phone) == []
     phone.get_by_label("Harcèlement vécu", exact=True).tap()  # unticked: the panel goes
     expect(panel).to_be_hidden()
     assert phone.log.external == []

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
-from tests.browser import readme_screen
+from tests.browser import readme_screen, run_axe
 from tests.marche.steps import capture, join, wait_synced
 from tests.surveys.conftest import Staff
 
@@ -68,4 +68,5 @@ def test_walker_gets_and_opens_her_suivi_link(
         "échéance : 31/03/2027"
     )
     readme_screen(phone, "suivi", (390, 844))
+    assert run_axe(phone) == []
     assert phone.log.errors == [] and phone.log.external == []
