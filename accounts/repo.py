@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -201,28 +202,33 @@ def insert_token(
     return int(row[0])
 
 
-_PRINCIPAL = """
-SELECT t.id, t.role, t.user_id, u.login, t.participant_id, t.walk_id, t.expires_at,
-       t.role = 'planner' AND (u.scope_qpv IS NOT NULL OR u.scope_communes IS NOT NULL),
-       ARRAY(SELECT DISTINCT q.code FROM qpv q
-             WHERE q.code = ANY(COALESCE(u.scope_qpv, '{}'))
-                OR q.insee_codes && COALESCE(u.scope_communes, '{}'))
-           || COALESCE(u.scope_qpv, '{}'),
-       COALESCE(u.scope_communes, '{}'), u.organisation
+_PRINCIPAL_COLUMNS = """
+t.id, t.role, t.user_id, u.login, t.participant_id, t.walk_id, t.expires_at,
+t.role = 'planner' AND (u.scope_qpv IS NOT NULL OR u.scope_communes IS NOT NULL),
+ARRAY(SELECT DISTINCT q.code FROM qpv q
+      WHERE q.code = ANY(COALESCE(u.scope_qpv, '{}'))
+         OR q.insee_codes && COALESCE(u.scope_communes, '{}'))
+    || COALESCE(u.scope_qpv, '{}'),
+COALESCE(u.scope_communes, '{}'), u.organisation"""
+"""The columns :func:`_principal_from_row` reads (11, in this order), over ``tokens t`` and
+``users u``."""
+
+FROM_LIVE_BEARER = """
 FROM tokens t LEFT JOIN users u ON u.id = t.user_id
-WHERE t.token_hash = %s
+WHERE t.token_hash = %(token_hash)s
   AND t.revoked_at IS NULL
   AND (t.expires_at IS NULL OR t.expires_at > now())
-  AND (t.user_id IS NULL OR u.disabled_at IS NULL)
-"""
+  AND (t.user_id IS NULL OR u.disabled_at IS NULL)"""
+"""The live token of hash ``%(token_hash)s``: not revoked, not expired, account enabled —
+checked by the database at the moment of the statement, so a revocation or an expiry is
+effective at once in every worker. Shared with the one-statement submission
+(:mod:`surveys.repo.observations`), which checks its token with this same text."""
+
+_PRINCIPAL = f"SELECT {_PRINCIPAL_COLUMNS} {FROM_LIVE_BEARER}"
 
 
-def find_principal(conn: psycopg.Connection[Any], token_hash: bytes) -> Principal | None:
-    """The principal behind a live token (not revoked, not expired, account enabled), with a
-    planner's territory expanded to QPV codes (its communes' QPV included)."""
-    row = conn.execute(_PRINCIPAL, (token_hash,)).fetchone()
-    if row is None:
-        return None
+def _principal_from_row(row: Sequence[Any]) -> Principal:
+    """The principal of a row of :data:`_PRINCIPAL_COLUMNS`."""
     territory = Territory(frozenset(row[8]), frozenset(row[9])) if row[7] else None
     return Principal(
         role=Role(row[1]),
@@ -235,6 +241,13 @@ def find_principal(conn: psycopg.Connection[Any], token_hash: bytes) -> Principa
         expires_at=row[6],
         organisation=row[10],
     )
+
+
+def find_principal(conn: psycopg.Connection[Any], token_hash: bytes) -> Principal | None:
+    """The principal behind a live token (not revoked, not expired, account enabled), with a
+    planner's territory expanded to QPV codes (its communes' QPV included)."""
+    row = conn.execute(_PRINCIPAL, {"token_hash": token_hash}).fetchone()
+    return _principal_from_row(row) if row is not None else None
 
 
 def revoke_tokens_with_label(

@@ -19,7 +19,7 @@ returns observation locations without saying so).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accounts.models import STAFF_ROLES, Principal, Role
 from selfcheck.service import SESSION_OPENERS
@@ -51,6 +51,11 @@ class Rule:
     form : bool
         A back-office form write: the session cookie may authorise it, from this site and
         with the form's CSRF token (:mod:`api.csrf`).
+    token_in_route : bool
+        The route checks the bearer token itself, in the same statement as its own work (the
+        observation submission: one round trip instead of two, measured in bench/). The gate
+        only requires the header; the route refuses a dead token (401) or a role outside
+        ``roles`` (403) before saying anything about the body.
     """
 
     roles: frozenset[Role] | None = None
@@ -60,6 +65,7 @@ class Rule:
     budget_ms: int | None = None
     locations: bool = False
     form: bool = False
+    token_in_route: bool = False
 
     @property
     def public(self) -> bool:
@@ -159,7 +165,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/walks/{walk_id}/participants"): roles(F, A, scoped=True, audit="read_pseudonyms"),
     ("GET", "/api/walks/{walk_id}/comparison"): staff(scoped=True),
     # --- surveys: observations ---
-    ("POST", "/api/observations"): roles(P, F, PL, A, scoped=True, locations=True),
+    ("POST", "/api/observations"): replace(
+        roles(P, F, PL, A, scoped=True, locations=True), token_in_route=True
+    ),
     ("POST", "/api/observations/batch"): roles(P, F, PL, A, scoped=True),
     ("POST", "/api/observations/sync-status"): anyone_with_token(),
     ("GET", "/api/observations"): anyone_with_token(audit="read_locations", locations=True),

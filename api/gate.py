@@ -94,6 +94,12 @@ async def check_access(request: Request) -> Principal | None:
     ip = client_ip(request.scope, settings.trusted_proxies)
     if limiter is not None and rule.limit and rule.limit != "ip":
         limiter.hit(rule.limit, ip)
+    if rule.token_in_route and request.method not in SAFE_METHODS:
+        token = _bearer(request)
+        if token is not None:  # the route checks it in its own statement (access.Rule)
+            request.state.route_token = token
+            request.state.access_checked = True
+            return None
     principal = None if rule.public else await principal_of(request)
     if rule.public and request.headers.get("authorization"):
         principal = await principal_of(request)
@@ -112,6 +118,19 @@ async def check_access(request: Request) -> Principal | None:
     request.state.access_checked = True
     request.state.principal = principal
     return principal
+
+
+async def check_route_token(request: Request) -> None:
+    """For a route that checks its token itself (``access.Rule.token_in_route``), before an
+    error about the body is sent: the token is resolved and the rule applied now, so that a
+    caller who may not use the route gets 401/403, never a validation detail."""
+    if getattr(request.state, "route_token", None) is None:
+        return
+    principal = await principal_of(request)
+    rule: access.Rule = request.state.access_rule
+    if not rule.allows(principal):
+        allowed = ", ".join(sorted(r.value for r in rule.roles or ()))
+        raise Forbidden(f"action réservée aux rôles : {allowed}")
 
 
 def _declared_length(request: Request) -> int:

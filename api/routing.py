@@ -11,10 +11,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api.gate import check_access
+from api.gate import check_access, check_route_token
 
 
 def _reject_constant(name: str) -> Any:
@@ -65,6 +66,10 @@ class StrictJSONRoute(APIRoute):
         async def handler(request: Request) -> Response:
             strict = StrictJSONRequest(request.scope, request.receive)
             await check_access(strict)  # before FastAPI reads and validates the body
-            return await original(strict)
+            try:
+                return await original(strict)
+            except RequestValidationError:
+                await check_route_token(strict)  # 401/403 before any detail on the body
+                raise
 
         return handler

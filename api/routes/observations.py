@@ -9,6 +9,8 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from accounts.models import Principal
+from api.access import Rule
 from api.cache import forget_public_aggregates
 from api.deps import ConnDep, CurrentPrincipal, SettingsDep, in_thread
 from api.params.surveys import SurveyConfigDep
@@ -44,17 +46,19 @@ GEOJSON = "application/geo+json"
         422: {"description": "Contenu invalide (rien n'est enregistré)"},
     },
 )
-async def submit(
-    body: ObservationIn, request: Request, principal: CurrentPrincipal, config: SurveyConfigDep
-) -> JSONResponse:
+async def submit(body: ObservationIn, request: Request, config: SurveyConfigDep) -> JSONResponse:
     """201 when created, 200 when the identical observation was already stored. The answer is
-    sent only after the transaction committed."""
+    sent only after the transaction committed. The token is checked in the same statement as
+    the insert (``access.Rule.token_in_route``)."""
     obs = body.to_input()
+    token: str = request.state.route_token
+    rule: Rule = request.state.access_rule
 
-    def store(conn: Any) -> SubmitResult:  # checks and insert: one thread hop
-        return service.submit(conn, principal, obs, config)
+    def store(conn: Any) -> tuple[Principal, SubmitResult]:  # one thread hop, one round trip
+        return service.submit_with_token(conn, token, obs, config, rule.allows)
 
-    result = await in_thread(request, store)
+    principal, result = await in_thread(request, store)
+    request.state.principal = principal
     code = 201 if result.status is SubmitStatus.CREATED else 200
     return JSONResponse(result.observation, status_code=code)  # JSON built by PostgreSQL
 

@@ -8,6 +8,8 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from accounts.models import Principal, Role
+from accounts.repo import FROM_LIVE_BEARER
 from geo.errors import InvariantError
 from surveys import states
 from surveys.models import ObservationInput, ObservationRef, SubmissionContext, WalkRef
@@ -75,23 +77,46 @@ def lock_ref(conn: psycopg.Connection[Any], obs_id: uuid.UUID) -> ObservationRef
     return _ref(row) if row else None
 
 
-_CONTEXT = (
-    """
-SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
-       o.moderation, o.followup, v.category, v.qpv_codes,"""
-    + _WALK
-    + """,
+def _context_sql(walk: str, ref: bool = True) -> str:
+    """The submission context's columns and joins, the walk being the SQL expression ``walk``
+    (a parameter, or the token's walk in the one-statement submission). Without ``ref``, only
+    the id of an observation already stored under the submitted id (the caller reads it then)."""
+    stored = (
+        """o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
+       o.moderation, o.followup, v.category, v.qpv_codes"""
+        if ref
+        else "o.id"
+    )
+    version = (
+        "LEFT JOIN observation_versions v ON v.observation_id = o.id"
+        " AND v.version = o.current_version"
+        if ref
+        else ""
+    )
+    return f"""
+SELECT {stored},{_WALK},
        %(stop_id)s::uuid IS NOT NULL AND EXISTS (
-           SELECT 1 FROM walk_stops s WHERE s.id = %(stop_id)s AND s.walk_id = %(walk_id)s)
+           SELECT 1 FROM walk_stops s WHERE s.id = %(stop_id)s AND s.walk_id = w.id)
          AS stop_in_walk,
        COALESCE((SELECT ST_Intersects(t.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
                  FROM territory t WHERE t.id = %(territory)s), false) AS in_territory
 FROM (VALUES (1)) AS one (x)
 LEFT JOIN observations o ON o.id = %(id)s
-LEFT JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
-LEFT JOIN walks w ON w.id = %(walk_id)s
+{version}
+LEFT JOIN walks w ON w.id = {walk}
 """
-)
+
+
+_CONTEXT = _context_sql("%(walk_id)s")
+
+
+def _context(row: dict[str, Any]) -> SubmissionContext:
+    return SubmissionContext(
+        existing=_ref(row) if row["id"] is not None else None,
+        walk=_walk(row),
+        stop_in_walk=bool(row["stop_in_walk"]),
+        in_territory=bool(row["in_territory"]),
+    )
 
 
 def submission_context(
@@ -116,23 +141,12 @@ def submission_context(
     )
     if row is None:
         raise InvariantError("expected row is not None")
-    return SubmissionContext(
-        existing=_ref(row) if row["id"] is not None else None,
-        walk=_walk(row),
-        stop_in_walk=bool(row["stop_in_walk"]),
-        in_territory=bool(row["in_territory"]),
-    )
+    return _context(row)
 
 
-_INSERT = """
-WITH ins AS (
-    INSERT INTO observations (id, kind, walk_id, participant_id, author_user_id, payload_hash,
-                              followup, demo)
-    VALUES (%(id)s, %(kind)s, %(walk_id)s, %(participant_id)s, %(user_id)s, %(hash)s,
-            %(followup)s, %(demo)s)
+_INSERTED = """
     ON CONFLICT (id) DO NOTHING
-    RETURNING id, kind, walk_id, participant_id, author_user_id, payload_hash, moderation,
-              followup, responsible_body, received_at, demo
+    RETURNING *
 ), pt AS (
     SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS geom
 ), ver AS (
@@ -145,23 +159,86 @@ WITH ins AS (
            %(photo_ids)s,
            ARRAY(SELECT q.code FROM qpv q WHERE ST_Intersects(q.geom, pt.geom)
                  ORDER BY q.generation, q.code),
-           %(participant_id)s, %(user_id)s
+           ins.participant_id, ins.author_user_id
     FROM ins, pt
-    RETURNING *
-)
-SELECT {json}
-FROM (
-    SELECT ins.id, ins.kind, ins.walk_id, ins.participant_id, ins.author_user_id,
-           ins.payload_hash, ins.moderation, ins.followup, ins.responsible_body,
-           ins.received_at, ins.demo, ver.version, ver.stop_id, ver.geom, ver.observed_at,
-           ver.theme, ver.items, ver.rating, ver.feeling, ver.works_well, ver.comment,
-           ver.proposal, ver.category, ver.photo_ids, ver.qpv_codes, ver.deleted,
-           ver.created_at AS version_created_at
-    FROM ins JOIN ver ON ver.observation_id = ins.id
+    RETURNING observation_id, version, stop_id, geom, observed_at, theme, items, rating, feeling,
+              works_well, comment, proposal, category, photo_ids, qpv_codes
+)"""
+"""The end of both insert statements: the observation's ``RETURNING``, its version 1 with the
+QPV of every generation containing the point (attributed here)."""
+
+_NEW_ROW = """(
+    SELECT * FROM ins JOIN ver ON ver.observation_id = ins.id
 ) c
 LEFT JOIN participants pa ON pa.id = c.participant_id
-LEFT JOIN users au ON au.id = c.author_user_id
-"""
+LEFT JOIN users au ON au.id = c.author_user_id"""
+"""The row just inserted, as ``c`` (the columns of ``observation_current``)."""
+
+
+def _compact(text: str) -> str:
+    """``text`` with its runs of white space made single spaces, none after a comma or an
+    opening parenthesis or before a closing one. The statements below hold no string literal
+    with white space in it; shorter than 4,096 bytes, psycopg keeps their parsed form in its
+    cache instead of parsing them again on every call (13 % of the submission's Python time
+    when it did, measured in bench/)."""
+    return " ".join(text.split()).replace(", ", ",").replace("( ", "(").replace(" )", ")")
+
+
+def submit_in_one(
+    conn: psycopg.Connection[Any],
+    obs: ObservationInput,
+    *,
+    token_hash: bytes,
+    territory: str,
+    payload_hash: bytes,
+    followup: str,
+    open_states: tuple[str, ...],
+    view: View,
+    fast: bool,
+) -> tuple[Principal | None, bool, SubmissionContext, dict[str, Any] | None]:
+    """:data:`_SUBMIT`: the participant holding ``token_hash`` (None: no live participant
+    token), whether it is a live staff token instead (whose principal the caller reads with
+    its territory), the submission context, and the stored observation's JSON when a
+    participant's submission was written (only when ``fast``: her role may submit)."""
+    row = (
+        _rows(conn)
+        .execute(
+            _SUBMIT,
+            {
+                "token_hash": token_hash,
+                "id": obs.id,
+                "kind": obs.kind.value,
+                "walk_id": obs.walk_id,
+                "territory": territory,
+                "hash": payload_hash,
+                "followup": followup,
+                "open_states": list(open_states),
+                "fast": fast,
+                **content_params(obs),
+                **view_params(view),
+            },
+        )
+        .fetchone()
+    )
+    if row is None:
+        raise InvariantError("expected row is not None")
+    principal = None
+    if row["t_id"] is not None and row["t_role"] == Role.PARTICIPANT.value:
+        principal = Principal(
+            role=Role.PARTICIPANT,
+            token_id=int(row["t_id"]),
+            participant_id=row["t_participant_id"],
+            walk_id=row["t_walk_id"],
+            expires_at=row["t_expires_at"],
+        )
+    staff = row["t_id"] is not None and principal is None
+    context = SubmissionContext(
+        existing=get_ref(conn, row["id"]) if row["id"] is not None else None,  # a retry
+        walk=_walk(row),
+        stop_in_walk=bool(row["stop_in_walk"]),
+        in_territory=bool(row["in_territory"]),
+    )
+    return principal, staff, context, row["body"]
 
 
 def content_params(obs: ObservationInput) -> dict[str, Any]:
@@ -205,7 +282,7 @@ def insert(
     each other on the primary key; all but one insert nothing (``ON CONFLICT DO NOTHING``).
     """
     row = conn.execute(
-        _INSERT.format(json=OBS_JSON),
+        _INSERT,
         {
             "id": obs.id,
             "kind": obs.kind.value,
@@ -223,11 +300,32 @@ def insert(
     return row[0] if row else None
 
 
-OBS_JSON = f"""
+def _obs_json(new: bool = False) -> str:
+    """The JSON of an observation ``c`` cut to the reader's view (:mod:`surveys.repo.located`).
+    ``new``: the row was inserted by the same statement, so it has no photo and no transition
+    yet (those parts are constants: the statement stays short enough to be cached)."""
+    photos = f"""CASE WHEN %(v_photos)s OR {located.own()} THEN
+                   COALESCE((SELECT json_agg(p.id ORDER BY p.received_at, p.id)
+                             FROM observation_photos p WHERE p.observation_id = c.id),
+                            '[]'::json) ELSE '[]'::json END"""
+    reason = """(SELECT t.comment FROM observation_transitions t
+                        WHERE t.observation_id = c.id AND t.machine = 'followup'
+                          AND t.to_state = c.followup AND c.followup = ANY(%(reason_states)s)
+                        ORDER BY t.created_at DESC, t.id LIMIT 1)"""
+    history = """COALESCE((
+        SELECT json_agg(json_build_object('machine', t.machine, 'action', t.action,
+                        'from', t.from_state, 'to', t.to_state, 'comment', t.comment,
+                        'responsible_body', t.responsible_body, 'by', u.login,
+                        'at', t.created_at) ORDER BY t.created_at, t.id)
+        FROM observation_transitions t JOIN users u ON u.id = t.actor_user_id
+        WHERE t.observation_id = c.id), '[]'::json)"""
+    if new:
+        photos, reason, history = "'[]'::json", "NULL::text", "'[]'::json"
+    return f"""
 json_build_object(
     'id', c.id, 'kind', c.kind, 'walk_id', c.walk_id, 'stop_id', c.stop_id,
-    'location', CASE WHEN {located.exact()} THEN ST_AsGeoJSON(c.geom)::json
-                     ELSE ST_AsGeoJSON({located.point()}, 6)::json END,
+    'location', ST_AsGeoJSON({located.point()},
+                             CASE WHEN {located.exact()} THEN 9 ELSE 6 END)::json,
     'location_exact', {located.exact()},
     'observed_at', c.observed_at,
     'received_at', c.received_at, 'theme', c.theme, 'items', c.items, 'rating', c.rating,
@@ -235,31 +333,60 @@ json_build_object(
     'comment', {located.shown_text("comment")},
     'proposal', {located.shown_text("proposal")},
     'category', c.category, 'photo_ids', c.photo_ids,
-    'photos', CASE WHEN %(v_photos)s OR {located.own()} THEN
-                   COALESCE((SELECT json_agg(p.id ORDER BY p.received_at, p.id)
-                             FROM observation_photos p WHERE p.observation_id = c.id),
-                            '[]'::json) ELSE '[]'::json END,
+    'photos', {photos},
     'qpv', COALESCE((SELECT json_agg(json_build_object('code', q.code, 'generation',
                                      q.generation, 'name', q.name)
                                      ORDER BY q.generation, q.code)
                      FROM qpv q WHERE q.code = ANY(c.qpv_codes)), '[]'::json),
     'moderation', c.moderation, 'followup', c.followup,
     'responsible_body', c.responsible_body,
-    'followup_reason', (SELECT t.comment FROM observation_transitions t
-                        WHERE t.observation_id = c.id AND t.machine = 'followup'
-                          AND t.to_state = c.followup AND c.followup = ANY(%(reason_states)s)
-                        ORDER BY t.created_at DESC, t.id LIMIT 1),
+    'followup_reason', {reason},
     'version', c.version, 'demo', c.demo,
     'author', CASE WHEN %(v_authors)s THEN COALESCE(pa.pseudonym, au.login) END,
-    'history', CASE WHEN %(v_history)s THEN COALESCE((
-        SELECT json_agg(json_build_object('machine', t.machine, 'action', t.action,
-                        'from', t.from_state, 'to', t.to_state, 'comment', t.comment,
-                        'responsible_body', t.responsible_body, 'by', u.login,
-                        'at', t.created_at) ORDER BY t.created_at, t.id)
-        FROM observation_transitions t JOIN users u ON u.id = t.actor_user_id
-        WHERE t.observation_id = c.id), '[]'::json) END
+    'history', CASE WHEN %(v_history)s THEN {history} END
 )
 """
+
+
+OBS_JSON = _obs_json()
+
+_INSERT = _compact(
+    """
+WITH ins AS (
+    INSERT INTO observations (id, kind, walk_id, participant_id, author_user_id, payload_hash,
+                              followup, demo)
+    VALUES (%(id)s, %(kind)s, %(walk_id)s, %(participant_id)s, %(user_id)s, %(hash)s,
+            %(followup)s, %(demo)s)"""
+    + _INSERTED
+    + f"SELECT {_obs_json(new=True)} FROM {_NEW_ROW}"
+)
+"""One statement: the observation and its version 1 unless the id exists, returned as JSON."""
+
+_SUBMIT = _compact(
+    f"""
+WITH tok (t_id, t_role, t_participant_id, t_walk_id, t_expires_at) AS (
+    SELECT t.id, t.role, t.participant_id, t.walk_id, t.expires_at {FROM_LIVE_BEARER}
+), ctx AS ({_context_sql("COALESCE(%(walk_id)s::uuid, (SELECT tok.t_walk_id FROM tok))", False)}
+), ins AS (
+    INSERT INTO observations (id, kind, walk_id, participant_id, author_user_id, payload_hash,
+                              followup, demo)
+    SELECT %(id)s, %(kind)s, ctx.w_id, tok.t_participant_id, NULL, %(hash)s, %(followup)s,
+           ctx.w_demo
+    FROM tok, ctx
+    WHERE %(fast)s AND tok.t_role = 'participant' AND ctx.id IS NULL AND ctx.w_id = tok.t_walk_id
+      AND ctx.w_status = ANY(%(open_states)s) AND ctx.in_territory
+      AND (%(stop_id)s::uuid IS NULL OR ctx.stop_in_walk)"""
+    + _INSERTED
+    + f"""
+SELECT tok.*, ctx.*, (SELECT {_obs_json(new=True)} FROM {_NEW_ROW}) AS body
+FROM ctx LEFT JOIN tok ON true"""
+).replace("%(v_me_p)s", "tok.t_participant_id")
+"""The submission of a participant in one statement (one round trip): her live token, the
+context of :func:`submission_context` for her walk, and the insert of :data:`_INSERT` when
+every check of a participant's submission passes in SQL (her own open walk, the stop in it,
+the point in the territory, a new id). Otherwise nothing is written and the caller runs the
+checks in Python with the principal and context returned. The reader of the JSON is the author
+(:func:`surveys.policy.view` of a participant, her id taken from the token row)."""
 
 
 def view_params(view: View) -> dict[str, Any]:
