@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from actors.repo.search import FEATURE, POINT, WHERE
 from app.settings import Settings
 from geo.postgis import make_pool
-from surveys.repo.public import _GRID_COUNTS
+from surveys.repo.public import GRID_COUNTS_FULL
 
 SETUP = (
     "CREATE SCHEMA IF NOT EXISTS bench_ref",
@@ -51,7 +51,7 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_
     json_build_object('type', 'Feature', 'geometry', c.geometry, 'properties', json_build_object(
         'cell', '200m-' || c.ix || '-' || c.iy, 'kind', c.kind, 'theme', c.theme, 'count', c.n,
         'first_month', c.first_month, 'last_month', c.last_month))), '[]'::json))::text
-FROM ({_GRID_COUNTS}) AS c(kind, theme, ix, iy, n, first_month, last_month, geometry)
+FROM ({GRID_COUNTS_FULL}) AS c(kind, theme, ix, iy, n, first_month, last_month, geometry)
 """
 
 INSERT = """

@@ -239,6 +239,9 @@ def _figures(s: Samples) -> dict[str, Figure]:
     }
 
 
+GRID_COLD_S = 0.1
+"""Issue 19: one computation of the public aggregate at 1M observations (a cache miss)."""
+
 TARGETS: dict[str, tuple[str, float]] = {
     "submit": ("≥ 0.6", 0.6),
     "nearest": ("≥ 0.6", 0.6),
@@ -275,13 +278,16 @@ def http_rows(url: str, config: Config) -> list[Row]:
     _clean_submissions(url)
     for row in rows:
         if row.scenario.startswith("public aggregated grid"):
-            row.note, cold = batch_scenarios.run_grid_cold(url, config.repetitions, say)
+            row.note, cold, seconds = batch_scenarios.run_grid_cold(url, config.repetitions, say)
+            row.target = f"throughput {TARGETS['grid'][0]}; one computation ≤ {GRID_COLD_S} s"
+            served = bool(row.met)
             if row.ref["rps"].high == 0:  # every reference request timed out under load
                 row.ratio = (
                     f"served: ∞ (the reference completed no request at 16 connections); "
-                    f"one computation: {cold:.2f}"
+                    f"one computation: {cold:.2f}× faster, {seconds:.2f} s"
                 )
-                row.met = cold >= TARGETS["grid"][1]
+                served = True
+            row.met = served and seconds <= GRID_COLD_S
     return rows
 
 

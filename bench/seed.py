@@ -30,6 +30,7 @@ from accounts.models import Role
 from bench import actors_gen
 from bench.observations_gen import Qpv, Walks, make_walks, observation_chunks
 from geo import territory
+from surveys.repo import public as public_counts
 
 Progress = Callable[[str, int, int], None]
 
@@ -100,8 +101,16 @@ def seed(conn: psycopg.Connection[Any], plan: Plan, progress: Progress = _quiet)
         progress("actors", plan.actors, plan.actors)
         conn.execute("SET LOCAL session_replication_role = DEFAULT")
         check_references(conn)
+        public_counts.rebuild(conn)  # the triggers were off with the foreign keys
         write_meta(conn, plan, counts)
-    for table in ("walks", "participants", "observations", "observation_versions", "actor"):
+    for table in (
+        "walks",
+        "participants",
+        "observations",
+        "observation_versions",
+        "actor",
+        "public_cell_counts",
+    ):
         conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
     return counts
 
