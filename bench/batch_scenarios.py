@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 import psycopg
 from psycopg import sql
 
@@ -119,7 +118,7 @@ def run_grid_cold(url: str, repetitions: int, say: Say) -> tuple[str, float, flo
     with connect(url, autocommit=True) as conn:
         conn.execute("SET jit = off")  # as the app's and the reference's pools
         for rep in range(repetitions):
-            t_ours, _ = _timed(lambda: orjson.dumps(public.observations(conn, config)))
+            t_ours, _ = _timed(lambda: public.observations_json(conn, config))
             t_ref, _ = _timed(lambda: conn.execute(GRID, _grid_params(settings)).fetchone())
             ours_s.append(t_ours)
             ref_s.append(t_ref)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -44,8 +43,7 @@ async def public_observations(
     moderation, and a recomputation costs seconds over a million observations."""
 
     async def compute() -> bytes:
-        body = await in_thread(request, public.observations, config, kind, theme, demo)
-        return orjson.dumps(body)
+        return await in_thread(request, public.observations_json, config, kind, theme, demo)
 
     content = await _cache(request, settings).get((kind, theme, demo), compute)
     return Response(content, media_type="application/geo+json")

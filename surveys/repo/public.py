@@ -1,10 +1,11 @@
 """SQL of the public aggregate: counts per fixed grid cell, never a stored point.
 
-The counts are kept per cell, kind, theme and month by the database itself
-(``public_cell_counts``, migration 0950: triggers in the transaction of every publication,
-correction, erasure and deletion). A computation reads that small table for the whole months
-before the month of the delay's cut-off, and the observations of that one month up to the
-cut-off; the k rule applies to the sum. :data:`GRID_COUNTS_FULL` is the same answer computed
+The counts are kept by the database itself, per cell, kind, theme and month
+(``public_cell_counts``, migration 0950) and per cell, kind and theme with the first and last
+month and the cell's polygon (``public_cell_totals``, 0951), by triggers in the transaction of
+every publication, correction, erasure and deletion. A computation reads the totals and
+subtracts the observations made after the delay's cut-off (a few days, read by date); the k
+rule applies to the difference. :data:`GRID_COUNTS_FULL` is the same answer computed
 from every observation (the benchmark's reference, and the tests' oracle).
 """
 
@@ -13,6 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
+
+from geo.errors import InvariantError
 
 GRID_COUNTS_FULL = """
         WITH obs AS (
@@ -44,49 +48,71 @@ GRID_COUNTS_FULL = """
 
 _GRID_COUNTS = """
         WITH cut AS (
-            SELECT now() - make_interval(days => %(delay)s) AS at,
-                   date_trunc('month', (now() - make_interval(days => %(delay)s))
-                              AT TIME ZONE 'Europe/Paris') AS local_month
-        ), counts AS (  -- whole months: the maintained table
-            SELECT p.kind, NULLIF(p.theme, '') AS theme, p.ix, p.iy, p.month, p.n
-            FROM public_cell_counts p, cut
-            WHERE p.demo = %(demo)s AND p.n > 0 AND p.month < cut.local_month::date
-              AND %(cell)s = public_cell_m()
-              AND (%(kind)s::text IS NULL OR p.kind = %(kind)s)
-              AND (%(theme)s::text IS NULL OR p.theme = %(theme)s)
-            UNION ALL  -- the month of the cut-off, up to the cut-off: the observations
-            SELECT o.kind, COALESCE(v.theme, v.category),
-                   floor(ST_X(v.geom_l93) / %(cell)s)::bigint,
-                   floor(ST_Y(v.geom_l93) / %(cell)s)::bigint,
-                   cut.local_month::date, count(*)
+            SELECT now() - make_interval(days => %(delay)s) AS at
+        ), recent AS (  -- published, but observed after the cut-off: not public yet
+            SELECT o.kind, COALESCE(v.theme, v.category, '') AS theme,
+                   floor(ST_X(v.geom_l93) / %(cell)s)::bigint AS ix,
+                   floor(ST_Y(v.geom_l93) / %(cell)s)::bigint AS iy,
+                   public_counts_key_month(v.observed_at) AS month, count(*) AS n
             FROM cut
-            JOIN observation_versions v  -- by date (index), then each one's observation
-              ON v.observed_at >= cut.local_month AT TIME ZONE 'Europe/Paris'
-             AND v.observed_at <= cut.at
+            JOIN observation_versions v ON v.observed_at > cut.at  -- by date (index)
             CROSS JOIN LATERAL (  -- OFFSET 0: a primary-key lookup, never a scan of all
                 SELECT o.kind, o.demo, o.moderation, o.current_version
                 FROM observations o WHERE o.id = v.observation_id OFFSET 0
             ) o
             WHERE o.current_version = v.version AND NOT v.deleted
               AND o.moderation = %(published)s AND o.demo = %(demo)s
-              AND (%(kind)s::text IS NULL OR o.kind = %(kind)s)
-              AND (%(theme)s::text IS NULL OR COALESCE(v.theme, v.category) = %(theme)s)
             GROUP BY 1, 2, 3, 4, 5
-        ), cells AS (
-            SELECT kind, theme, ix, iy, sum(n)::bigint AS n, min(month) AS first_m,
-                   max(month) AS last_m
-            FROM counts GROUP BY kind, theme, ix, iy
-            HAVING sum(n) >= %(k)s
+        ), recent_cells AS (
+            SELECT kind, theme, ix, iy, sum(n)::bigint AS n FROM recent GROUP BY 1, 2, 3, 4
+        ), last_months AS (  -- of cells with recent observations: the last public month
+            SELECT p.kind, p.theme, p.ix, p.iy, max(p.month) AS last_month
+            FROM recent_cells r
+            JOIN public_cell_counts p
+              ON (p.demo, p.kind, p.theme, p.ix, p.iy) = (%(demo)s, r.kind, r.theme, r.ix, r.iy)
+            LEFT JOIN recent m
+              ON (m.kind, m.theme, m.ix, m.iy, m.month) = (p.kind, p.theme, p.ix, p.iy, p.month)
+            WHERE p.n - COALESCE(m.n, 0) > 0
+            GROUP BY 1, 2, 3, 4
         )
-        SELECT kind, theme, ix, iy, n, to_char(first_m, 'YYYY-MM'), to_char(last_m, 'YYYY-MM'),
-               ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(ix * %(cell)s, iy * %(cell)s,
-                                                         (ix + 1) * %(cell)s,
-                                                         (iy + 1) * %(cell)s, 2154), 4326),
-                            6)::json
-        FROM cells ORDER BY kind, theme, ix, iy
+        SELECT t.kind, NULLIF(t.theme, ''), t.ix, t.iy, t.n - COALESCE(r.n, 0),
+               to_char(t.first_month, 'YYYY-MM'),
+               to_char(COALESCE(l.last_month, t.last_month), 'YYYY-MM'), t.geometry::text
+        FROM public_cell_totals t
+        LEFT JOIN recent_cells r USING (kind, theme, ix, iy)
+        LEFT JOIN last_months l USING (kind, theme, ix, iy)
+        WHERE t.demo = %(demo)s AND %(cell)s = public_cell_m()
+          AND t.n - COALESCE(r.n, 0) >= GREATEST(%(k)s, 1)
+          AND (%(kind)s::text IS NULL OR t.kind = %(kind)s)
+          AND (%(theme)s::text IS NULL OR t.theme = %(theme)s)
+        ORDER BY t.kind, t.theme, t.ix, t.iy
         """
-"""The public aggregate from the maintained counts (the cell size must be the table's:
-``public_cell_m()``; another size finds no whole month)."""
+"""The public aggregate from the maintained totals: per cell, every published observation
+less those observed after the cut-off (the cell size must be the tables': ``public_cell_m()``;
+another size finds nothing)."""
+
+_FEATURES = (
+    """
+SELECT '[' || COALESCE(string_agg(
+           '{"type":"Feature","geometry":' || c.geometry
+           || ',"properties":{"cell":"' || %(cell)s || 'm-' || c.ix || '-' || c.iy
+           || '","kind":' || to_json(c.kind)
+           || ',"theme":' || COALESCE(to_json(c.theme)::text, 'null')
+           || ',"theme_label":'
+           || COALESCE(to_json(COALESCE(%(labels)s::jsonb ->> c.theme, c.theme))::text, 'null')
+           || ',"count":' || c.n
+           || ',"first_month":' || COALESCE(to_json(c.first_month)::text, 'null')
+           || ',"last_month":' || COALESCE(to_json(c.last_month)::text, 'null') || '}}',
+           ',' ORDER BY c.kind, c.theme, c.ix, c.iy), '') || ']',
+       COALESCE(sum(c.n), 0)::bigint
+FROM ("""
+    + _GRID_COUNTS
+    + """) AS c (kind, theme, ix, iy, n, first_month, last_month, geometry)"""
+)
+"""The features of :data:`_GRID_COUNTS` as one GeoJSON array, built by PostgreSQL as text
+(concatenation: ``json_build_object`` cost 4 µs a feature, measured in bench/), and their
+total. Every string goes through ``to_json`` (escaped); codes, numbers and months are plain."""
+
 
 RECOUNT = """
 SELECT o.demo, o.kind, COALESCE(v.theme, v.category, '') AS theme,
@@ -102,13 +128,33 @@ GROUP BY 1, 2, 3, 4, 5, 6
 observation."""
 
 
+RETOTAL = (
+    """
+SELECT demo, kind, theme, ix, iy, sum(n)::bigint, min(month), max(month)
+FROM ("""
+    + RECOUNT
+    + """) r
+GROUP BY 1, 2, 3, 4, 5
+"""
+)
+"""What ``public_cell_totals`` must hold (its rows with n > 0), recomputed from every
+observation."""
+
+
 def rebuild(conn: psycopg.Connection[Any]) -> int:
-    """Recompute ``public_cell_counts`` from every observation (after a load that ran with
-    triggers off, such as the benchmark's seed); returns the number of rows."""
-    conn.execute("TRUNCATE public_cell_counts")
-    return conn.execute(
+    """Recompute ``public_cell_counts`` and ``public_cell_totals`` from every observation
+    (after a load that ran with triggers off, such as the benchmark's seed); returns the number
+    of monthly rows."""
+    conn.execute("TRUNCATE public_cell_counts, public_cell_totals")
+    months = conn.execute(
         "INSERT INTO public_cell_counts (demo, kind, theme, ix, iy, month, n) " + RECOUNT
     ).rowcount
+    conn.execute(
+        "INSERT INTO public_cell_totals (demo, kind, theme, ix, iy, n, first_month, last_month,"
+        " geometry) SELECT demo, kind, theme, ix, iy, sum(n), min(month), max(month),"
+        " public_cell_polygon(ix, iy) FROM public_cell_counts GROUP BY 1, 2, 3, 4, 5"
+    )
+    return months
 
 
 def maintained_counts(conn: psycopg.Connection[Any]) -> set[tuple[Any, ...]]:
@@ -117,6 +163,20 @@ def maintained_counts(conn: psycopg.Connection[Any]) -> set[tuple[Any, ...]]:
         "SELECT demo, kind, theme, ix, iy, month, n FROM public_cell_counts WHERE n > 0"
     ).fetchall()
     return {tuple(r) for r in rows}
+
+
+def maintained_totals(conn: psycopg.Connection[Any]) -> set[tuple[Any, ...]]:
+    """The rows of ``public_cell_totals`` with a count, without the polygon."""
+    rows = conn.execute(
+        "SELECT demo, kind, theme, ix, iy, n, first_month, last_month FROM public_cell_totals"
+        " WHERE n > 0"
+    ).fetchall()
+    return {tuple(r) for r in rows}
+
+
+def retotalled(conn: psycopg.Connection[Any]) -> set[tuple[Any, ...]]:
+    """:data:`RETOTAL`'s rows."""
+    return {tuple(r) for r in conn.execute(RETOTAL).fetchall()}
 
 
 def recounted(conn: psycopg.Connection[Any]) -> set[tuple[Any, ...]]:
@@ -130,7 +190,7 @@ def cell_m(conn: psycopg.Connection[Any]) -> int:
     return int(row[0]) if row else 0
 
 
-def grid_counts(
+def grid_features(
     conn: psycopg.Connection[Any],
     *,
     cell_m: int,
@@ -138,18 +198,19 @@ def grid_counts(
     delay_days: int,
     published_state: str,
     demo: bool,
+    labels: dict[str, str],
     kind: str | None = None,
     theme: str | None = None,
-) -> list[dict[str, Any]]:
+) -> tuple[str, int]:
     """Cells of a fixed ``cell_m`` grid in EPSG:2154 with at least ``min_count`` observations of
-    one kind and theme (GUSP: category), observed more than ``delay_days`` ago and published.
+    one kind and theme (GUSP: category), observed more than ``delay_days`` ago and published, as
+    a GeoJSON array of features (text built by PostgreSQL) and the total count they show.
 
-    Each row holds the cell polygon (GeoJSON, EPSG:4326, computed from the cell indices — the
-    observations' own coordinates never leave the database), the count and the first and last
-    month (``YYYY-MM``, Europe/Paris).
-    """
-    rows = conn.execute(
-        _GRID_COUNTS,
+    Each feature holds the cell polygon (EPSG:4326, computed from the cell indices — the
+    observations' own coordinates never leave the database), the count, the first and last
+    month (``YYYY-MM``, Europe/Paris) and the theme's French label (``labels``)."""
+    row = conn.execute(
+        _FEATURES,
         {
             "cell": cell_m,
             "k": min_count,
@@ -158,7 +219,9 @@ def grid_counts(
             "demo": demo,
             "kind": kind,
             "theme": theme,
+            "labels": Jsonb(labels),
         },
-    ).fetchall()
-    keys = ("kind", "theme", "ix", "iy", "count", "first_month", "last_month", "geometry")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    ).fetchone()
+    if row is None:
+        raise InvariantError("expected row is not None")
+    return str(row[0]), int(row[1])

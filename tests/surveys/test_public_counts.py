@@ -5,6 +5,7 @@ computed from every observation."""
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -68,7 +69,8 @@ def _public_rows(conn: psycopg.Connection[Any], sql: str, delay: int) -> list[tu
         "kind": None,
         "theme": None,
     }
-    return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+    rows = conn.execute(sql, params).fetchall()  # the polygon: text (maintained) or json (full)
+    return [(*r[:-1], json.loads(r[-1]) if isinstance(r[-1], str) else r[-1]) for r in rows]
 
 
 def test_the_grid_of_the_counts_is_the_public_grid(conn: psycopg.Connection[Any]) -> None:
@@ -126,6 +128,7 @@ def test_maintained_counts_equal_the_recount_after_any_sequence(
         else:  # the retention purge: points to their cell's centre, same cell
             privacy.purge(conn, 0, CELL_M)
     assert repo.maintained_counts(conn) == repo.recounted(conn)
+    assert repo.maintained_totals(conn) == repo.retotalled(conn)
     for delay in (7, 30):
         assert _public_rows(conn, repo._GRID_COUNTS, delay) == _public_rows(
             conn, repo.GRID_COUNTS_FULL, delay
@@ -163,6 +166,8 @@ def test_concurrent_publication_and_erasure_flag_keep_the_counts_exact(
     for t in threads:
         t.join()
     assert repo.maintained_counts(conn) == repo.recounted(conn) == set()
+    assert repo.maintained_totals(conn) == repo.retotalled(conn) == set()
     conn.execute("UPDATE observation_versions SET deleted = false")
     assert repo.maintained_counts(conn) == repo.recounted(conn)
+    assert repo.maintained_totals(conn) == repo.retotalled(conn)
     assert sum(row[-1] for row in repo.recounted(conn)) == 60
