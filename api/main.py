@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -151,6 +152,8 @@ def create_app(settings: Settings) -> FastAPI:
                     accounts.bootstrap_admin(conn, settings.admin_token)
             except Exception as exc:  # the service still starts; /health says what is wrong
                 log.error("admin token bootstrap failed: %s", type(exc).__name__)
+        gc.collect()
+        gc.freeze()  # what start-up loaded (modules, templates, grid) is never scanned again
         try:
             yield
         finally:

@@ -17,6 +17,7 @@ from bench.machine import describe
 from bench.report import Figure, Row, print_table, write_markdown
 from bench.seed import Plan, seed, seeded_plan
 from bench.servers import uvicorn_process
+from bench.wrk import run_wrk
 from geo.postgis import connect, postgis_version
 
 RECOMMENDED_WORKERS = 2
@@ -100,7 +101,7 @@ def run(config: Config, write: bool = True) -> list[Row]:
     extra: list[str] = []
     if config.wants("workers"):
         extra += compare_workers(url, config)
-    rows += http_rows(url, config)
+    rows += http_rows(url, config, extra)
     if config.wants("map"):
         rows.append(map_row(config))
     if config.wants("stats"):
@@ -249,8 +250,9 @@ TARGETS: dict[str, tuple[str, float]] = {
 }
 
 
-def http_rows(url: str, config: Config) -> list[Row]:
-    """Scenarios 1–4, the nearest-actors correctness check, and the clean-up of submissions."""
+def http_rows(url: str, config: Config, extra: list[str] | None = None) -> list[Row]:
+    """Scenarios 1–4, the nearest-actors correctness check, the clean-up of submissions, and
+    the tail-latency floor of this machine (appended to ``extra``)."""
     keys = [k for k in ("submit", "nearest", "ogc", "grid") if config.wants(k)]
     if not keys:
         return []
@@ -275,6 +277,8 @@ def http_rows(url: str, config: Config) -> list[Row]:
             say(f"[bold]{sc.key}[/]: {sc.title}")
             mine, theirs = http_scenarios.run_scenario(sc, config.repetitions, config.timing, say)
             rows.append(_http_row(sc, mine, theirs, note if sc.key == "nearest" else ""))
+        if extra is not None:
+            extra += tail_floor(ref, rows, config)
     _clean_submissions(url)
     for row in rows:
         if row.scenario.startswith("public aggregated grid"):
@@ -289,6 +293,41 @@ def http_rows(url: str, config: Config) -> list[Row]:
                 served = True
             row.met = served and seconds <= GRID_COLD_S
     return rows
+
+
+def tail_floor(ref: str, rows: list[Row], config: Config) -> list[str]:
+    """p99 at 16 connections of a request that does nothing (the reference app's ``/health``:
+    FastAPI, no database), against the p99 of every row: how much of a tail is this machine
+    (two cores shared by wrk, the uvicorn workers and PostgreSQL) rather than the work."""
+    loads = [
+        run_wrk(ref, "get.lua", 16, config.timing.loaded, env=http_scenarios.get_env("/health"))
+        for _ in range(config.repetitions)
+    ]
+    p99 = Figure.of([load.p99_ms for load in loads])
+    p50 = Figure.of([load.p50_ms for load in loads])
+    rps = Figure.of([load.requests / load.seconds for load in loads])
+    lines = [
+        "## Tail latency (16 connections)",
+        "",
+        f"Floor of this machine: a FastAPI endpoint that does nothing (reference `/health`, no "
+        f"database), same wrk settings: rps {rps.show(' req/s', 0)}; p50 {p50.show(' ms', 2)}; "
+        f"**p99 {p99.show(' ms', 1)}**. wrk's two threads, the uvicorn workers and PostgreSQL "
+        f"share two cores: a request that waits for a core behind the others' time slices "
+        f"makes the tail, whatever it does.",
+        "",
+        "| scenario | ours p99 | reference p99 | floor share of ours |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        ours, theirs = row.ours.get("p99"), row.ref.get("p99")
+        if ours is None or theirs is None or not ours.median:
+            continue
+        share = min(1.0, p99.median / ours.median)
+        lines.append(
+            f"| {row.scenario} | {ours.show(' ms', 1)} | {theirs.show(' ms', 1)} | {share:.0%} |"
+        )
+    say("\n".join(lines))
+    return [*lines, ""]
 
 
 def _http_row(sc: Scenario, mine: Samples, theirs: Samples, note: str) -> Row:
