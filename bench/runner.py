@@ -307,6 +307,7 @@ def tail_floor(ref: str, rows: list[Row], config: Config) -> list[str]:
     p50 = Figure.of([load.p50_ms for load in loads])
     rps = Figure.of([load.requests / load.seconds for load in loads])
     lines = [
+        "",
         "## Tail latency (16 connections)",
         "",
         f"Floor of this machine: a FastAPI endpoint that does nothing (reference `/health`, no "

@@ -40,7 +40,8 @@ async def public_observations(
 
     Computed at most once every ``CARTEGALITE_PUBLIC_CACHE_S`` seconds per worker for each
     (kind, theme, demo): the counts only move when observations pass the publication delay or
-    moderation, and a recomputation costs seconds over a million observations."""
+    moderation. A recomputation reads the counts the database maintains (≈ 0.07 s over a
+    million observations, measured in bench/)."""
 
     async def compute() -> bytes:
         return await in_thread(request, public.observations_json, config, kind, theme, demo)
