@@ -88,8 +88,9 @@ def nearest(
 ) -> dict[str, Any]:
     """The ``limit`` nearest matching actors as a FeatureCollection ordered by ``distance_m``.
 
-    When the situation is a discrimination, the help lines of ``helplines_file`` (the shipped
-    file by default) are added as ``helplines``.
+    The help lines of ``helplines_file`` (the shipped file by default) are added as
+    ``helplines``: the campaign's always, the other discrimination lines when the situation is
+    a discrimination.
 
     Raises
     ------
@@ -186,9 +187,10 @@ def _collection(
             "at": moment.isoformat(),
         },
     }
-    if crit.about_discrimination:
-        lines = helplines.for_situation(True, helplines_file)
-        out["helplines"] = [helplines.as_dict(h) for h in lines]
+    # the campaign's lines (AlloNantes, 3919, 39 28) whatever the situation; the other
+    # discrimination lines when the situation is one
+    lines = helplines.for_situation(crit.about_discrimination, helplines_file)
+    out["helplines"] = [helplines.as_dict(h) for h in lines]
     return out
 
 

@@ -17,8 +17,10 @@ _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _SHORT = re.compile(r"^([13]\d{3}|1[5-9]|11[0-9])$")
 """French short numbers: « numéros courts » 1XXX and 3BPQ (e.g. 3928) and the emergency numbers
 (15, 17, 18, 112, 114, 119…)."""
-SITUATIONS = frozenset({"discrimination", "observation", "always"})
-"""``observation``: shown by the field app when a walker records harassment or hate."""
+SITUATIONS = frozenset({"discrimination", "observation", "campaign", "always"})
+"""``observation``: shown by the field app when a walker records harassment or hate;
+``campaign``: the lines of the AlloNantes campaign (AlloNantes, 3919, 39 28), shown in every
+help flow (resident search in both situations, field app, self-check)."""
 
 
 @dataclass(frozen=True)
@@ -118,13 +120,22 @@ def _cached(path: str) -> tuple[HelpLine, ...]:
 
 
 def for_situation(discrimination: bool, path: Path | None = None) -> list[HelpLine]:
-    """The lines to show: always-lines, plus discrimination lines when relevant."""
+    """The lines to show a resident: always-lines and the campaign's, plus discrimination
+    lines when relevant."""
     lines = _cached(str(path) if path else "")
     return [
         line
         for line in lines
-        if "always" in line.show_for or (discrimination and "discrimination" in line.show_for)
+        if "always" in line.show_for
+        or "campaign" in line.show_for
+        or (discrimination and "discrimination" in line.show_for)
     ]
+
+
+def for_campaign(path: Path | None = None) -> list[HelpLine]:
+    """The campaign's lines (AlloNantes, 3919, 39 28), in the file's order."""
+    lines = _cached(str(path) if path else "")
+    return [line for line in lines if "campaign" in line.show_for]
 
 
 def for_observation(path: Path | None = None) -> list[HelpLine]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 
-from actors import finder, present
+from actors import finder, helplines, present
 from actors.helplines import HelpLine
 from actors.repo.search import Viewer
 from geo.errors import Invalid
@@ -62,7 +62,13 @@ def orient(
 ) -> Orientation:
     """The help lines of the outcome and the ``limit`` nearest places that handle at least
     one of the grounds (when the outcome asks for them) and the domain."""
-    result = Orientation(lines=contacts.pick(outcome.contacts, helplines_file))
+    picked = contacts.pick(outcome.contacts, helplines_file)
+    campaign = [
+        line
+        for line in helplines.for_campaign(helplines_file)
+        if line.code not in {p.code for p in picked}
+    ]
+    result = Orientation(lines=[*picked, *campaign])  # the campaign's lines in every answer
     wanted = outcome.actors
     if wanted.none:
         return result

@@ -21,9 +21,16 @@ def test_shipped_lines_have_sources_and_valid_numbers() -> None:
     assert ddd.tel_uri == "tel:3928"
 
 
-def test_lines_show_only_for_a_discrimination() -> None:
-    assert helplines.for_situation(False) == []
-    assert len(helplines.for_situation(True)) == 2
+CAMPAIGN = {"violences_femmes_info_3919", "allonantes_discriminations", "defenseur_des_droits_3928"}
+
+
+def test_the_campaigns_lines_show_in_both_situations() -> None:
+    # #21: AlloNantes, 3919 and 39 28 in every help flow, whatever the situation
+    assert {line.code for line in helplines.for_situation(False)} == CAMPAIGN
+    assert {line.code for line in helplines.for_campaign()} == CAMPAIGN
+    discrimination = {line.code for line in helplines.for_situation(True)}
+    assert discrimination >= CAMPAIGN
+    assert all(line.source and line.source_date for line in helplines.for_campaign())
 
 
 def write(tmp_path: Path, body: str) -> Path:

@@ -101,6 +101,7 @@ def test_exports(actors_client: TestClient, actors_file: Path) -> None:
 def test_help_lines_route(actors_client: TestClient) -> None:
     lines = actors_client.get("/api/actors/helplines").json()
     assert {line["code"] for line in lines} == {
+        "violences_femmes_info_3919",
         "allonantes_discriminations",
         "defenseur_des_droits_3928",
     }

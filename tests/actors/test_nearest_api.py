@@ -64,7 +64,14 @@ def test_filters_combine(actors_client: TestClient) -> None:
     types = {f["properties"]["actor_type"] for f in discrimination["features"]}
     assert types == DISCRIMINATION_TYPES
     assert [key(f) for f in by_ground["features"]] == [key(f) for f in discrimination["features"]]
-    assert "helplines" in discrimination and "helplines" not in employment_body
+    # the campaign's lines in both situations (#21), the other discrimination lines only then
+    campaign = {
+        "violences_femmes_info_3919",
+        "allonantes_discriminations",
+        "defenseur_des_droits_3928",
+    }
+    assert {h["code"] for h in employment_body["helplines"]} == campaign
+    assert {h["code"] for h in discrimination["helplines"]} >= campaign
     # open now: the nearest open places, in the same order as among all places
     assert open_now and all(f["properties"]["opening"]["state"] == "open" for f in open_now)
     open_among_all = [f["id"] for f in everything if f["properties"]["opening"]["open_now"]]
@@ -145,6 +152,7 @@ def test_bellevue_resident_finds_three_places_for_discrimination_at_work(
     mjd = next(f for f in body["features"] if "Maison de justice" in f["properties"]["nom"])
     assert mjd["properties"]["opening"]["label"].startswith("aujourd'hui : permanence")
     assert {line["code"] for line in body["helplines"]} == {
+        "violences_femmes_info_3919",
         "allonantes_discriminations",
         "defenseur_des_droits_3928",
     }

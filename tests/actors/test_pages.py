@@ -24,7 +24,10 @@ def test_the_page_works_without_javascript(actors_client: TestClient) -> None:
     ):
         assert field in page
     assert 'for="quartier"' in page and 'for="commune"' in page and 'for="domaine"' in page
-    assert "Vous pouvez aussi appeler" not in page  # no situation given yet
+    # the campaign's lines before any search (#21), each with its source and date
+    for number in ("39 19", "02 40 41 95 96", "39 28"):
+        assert number in page
+    assert "Source : Service-Public.fr" in page and "(2024-07-22)" in page
 
 
 def test_search_by_commune_lists_places_with_tel_links(actors_client: TestClient) -> None:

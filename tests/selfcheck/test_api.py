@@ -71,6 +71,21 @@ UNKNOWN = [
 ]
 
 
+CAMPAIGN = ["violences_femmes_info_3919", "allonantes_discriminations", "defenseur_des_droits_3928"]
+
+
+def test_every_answer_carries_the_campaigns_lines(sc_client: TestClient) -> None:
+    # #21: AlloNantes, 3919 and 39 28 in every answer, a discrimination or not, with sources
+    insult = {**NAME_INTERNSHIP, "situation": "insulte", "reasons": ["ne_sais_pas"]}
+    school = {**NAME_INTERNSHIP, "situation": "ecole", "reasons": ["autre_raison"]}
+    for answers in (NAME_INTERNSHIP, insult, school):
+        body = sc_client.post("/api/selfcheck/check", json={**answers, "at": AT}).json()
+        lines = {h["code"]: h for h in body["helplines"]}
+        assert set(CAMPAIGN) <= set(lines), (answers["situation"], sorted(lines))
+        assert all(lines[code]["source"] and lines[code]["source_date"] for code in CAMPAIGN)
+        assert len(lines) == len(body["helplines"])  # each line once
+
+
 def test_unknown_codes_are_422_and_nothing_is_stored(sc_client: TestClient, sc_conn: Any) -> None:
     for change, field in UNKNOWN:
         body = {**NAME_INTERNSHIP, "age_band": "15_17", **change}  # type: ignore[dict-item]
