@@ -22,6 +22,8 @@ from surveys.repo.observations import scope_sql
 FINE_CELL_M = 25
 """The finest grid cell (metres); coarser levels double it: 25, 50, 100 … 3,200 m."""
 MAX_LEVEL = 7
+MAP_WORK_MEM = "64MB"
+"""``work_mem`` of a map's transaction (PostgreSQL's default, 4MB, spills its groupings)."""
 
 _SNAPSHOT = f"""
 CREATE TEMP TABLE map_obs ON COMMIT DROP AS
@@ -75,6 +77,9 @@ def snapshot(
     observations of one walk only. Points and texts are cut to ``view``.
     """
     conn.execute("DROP TABLE IF EXISTS map_obs")
+    # the groupings over a million rows hash in memory instead of spilling to disk (measured
+    # in bench/: the safety map over 1M observations 4.8 → 3.8 s); for this transaction only
+    conn.execute(f"SET LOCAL work_mem = '{MAP_WORK_MEM}'")
     where, params = scope_sql(scope)
     conn.execute(
         _SNAPSHOT.format(scope=where),
