@@ -11,7 +11,16 @@ from dataclasses import dataclass, replace
 
 from rich.console import Console
 
-from bench import batch_scenarios, correctness, db, http_scenarios, map_scenario, reference, tipg
+from bench import (
+    batch_scenarios,
+    correctness,
+    db,
+    http_scenarios,
+    map_million,
+    map_scenario,
+    reference,
+    tipg,
+)
 from bench.http_scenarios import Samples, Scenario, Timing
 from bench.machine import describe
 from bench.report import Figure, Row, print_table, write_markdown
@@ -25,7 +34,7 @@ RECOMMENDED_WORKERS = 2
 POOL_MAX = 10
 """Connections per worker: the app's default (``CARTEGALITE_POOL_MAX``), also given to the
 reference app and to tipg."""
-SCENARIOS = ("workers", "submit", "nearest", "ogc", "grid", "map", "stats", "import")
+SCENARIOS = ("workers", "submit", "nearest", "ogc", "grid", "map", "map1m", "stats", "import")
 
 console = Console()
 
@@ -104,6 +113,8 @@ def run(config: Config, write: bool = True) -> list[Row]:
     rows += http_rows(url, config, extra)
     if config.wants("map"):
         rows.append(map_row(config))
+    if config.wants("map1m"):
+        rows.append(map_million_row(url, config))
     if config.wants("stats"):
         rows.append(stats_row(url, config))
     if config.wants("import"):
@@ -375,6 +386,26 @@ def map_row(config: Config) -> Row:
     row.ratio = f"{speed.show('× faster', 1)}; bytes {size.show('×', 3)}"
     row.met = speed.median >= 10 and size.median <= 0.1
     row.note = result.note
+    return row
+
+
+def map_million_row(url: str, config: Config) -> Row:
+    """Issue 19: the safety map over every observation of the benchmark database."""
+    title = f"safety map, {config.plan.observations:,} observations (build + serve)"
+    say(f"[bold]map1m[/]: {title}")
+    result = map_million.measure(url, config.repetitions)
+    seconds = Figure.of(result.seconds)
+    row = Row(
+        title,
+        "—",
+        f"< {map_million.LIMIT_S} s and < {map_million.LIMIT_BYTES / 1e6:g} MB",
+        {"seconds": seconds, "bytes": Figure.of([float(result.bytes)])},
+        {},
+        f"{seconds.median:.2f} s, {result.bytes / 1e6:.2f} MB",
+        seconds.median < map_million.LIMIT_S and result.bytes < map_million.LIMIT_BYTES,
+        map_million.describe(result),
+    )
+    say(f"  {row.ratio}; {row.note}")
     return row
 
 
