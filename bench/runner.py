@@ -398,7 +398,7 @@ def map_million_row(url: str, config: Config) -> Row:
     row = Row(
         title,
         "—",
-        f"< {map_million.LIMIT_S} s and < {map_million.LIMIT_BYTES / 1e6:g} MB",
+        f"under {map_million.LIMIT_S} s and {map_million.LIMIT_BYTES / 1e6:g} MB",
         {"seconds": seconds, "bytes": Figure.of([float(result.bytes)])},
         {},
         f"{seconds.median:.2f} s, {result.bytes / 1e6:.2f} MB",
