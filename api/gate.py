@@ -97,6 +97,10 @@ async def check_access(request: Request) -> Principal | None:
     if rule.token_in_route and request.method not in SAFE_METHODS:
         token = _bearer(request)
         if token is not None:  # the route checks it in its own statement (access.Rule)
+            if _declared_length(request) > ANONYMOUS_BODY_MAX:  # a token not checked yet
+                raise TooLarge(
+                    f"requête trop volumineuse : {ANONYMOUS_BODY_MAX // 1024} Kio au plus"
+                )
             request.state.route_token = token
             request.state.access_checked = True
             return None

@@ -5,6 +5,7 @@ before any detail about the body."""
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -127,3 +128,23 @@ def test_staff_and_refused_participants_take_the_checks_in_python(
         ([uuid.UUID(o["id"]) for o in (elsewhere, stray, theirs)],),
     ).fetchone()
     assert rows is not None and rows[0] == 0
+
+
+def test_an_unchecked_token_cannot_make_the_server_read_a_large_body(
+    client: TestClient, walk: dict[str, Any], participant: Headers
+) -> None:
+    # the token is checked with the insert, after the body is read: the body stays small
+    body = walk_obs(walk["id"], *HERE, comment="x" * 2000)
+    padded = json.dumps(body) + " " * (70 * 1024)  # valid JSON, over 64 KiB
+    unknown = {"Authorization": "Bearer cg_" + uuid.uuid4().hex, "Content-Type": "application/json"}
+    assert client.post("/api/observations", content=padded, headers=unknown).status_code == 413
+    assert (
+        client.post(
+            "/api/observations",
+            content=padded,
+            headers={**participant, "Content-Type": "application/json"},
+        ).status_code
+        == 413
+    )
+    # the largest observation the grid allows is far below the cap
+    assert client.post("/api/observations", json=body, headers=participant).status_code == 201
