@@ -1,4 +1,5 @@
-"""``cartegalite surveys``: the observation grid, demonstration data, bulk import."""
+"""``cartegalite surveys``: the observation grid, demonstration data, bulk import, the public
+counts' recount."""
 
 from __future__ import annotations
 
@@ -69,6 +70,42 @@ def demo_data(
         f"participantes, {written['observations']} observations, {written['actions']} action(s)"
     )
     out.print("agrégat public : /api/public/observations?demo=true")
+
+
+@app.command("recount")
+def recount(
+    check: bool = typer.Option(
+        False, "--check", help="Seulement comparer (code de sortie 1 si elles diffèrent)"
+    ),
+) -> None:
+    """Recompte les effectifs publics tenus par la base (après un chargement sans déclencheurs,
+    une restauration) ; avec --check, compare seulement."""
+    from surveys.repo import public as counts
+
+    settings = Settings.from_env()
+    with runtime.cli_errors():
+        url = runtime.database_url(settings)
+        with connect(url, autocommit=True) as conn:
+            migrate(conn)
+            with conn.transaction():
+                conn.execute("LOCK TABLE public_cell_totals IN EXCLUSIVE MODE")
+                kept = counts.maintained_counts(conn), counts.maintained_totals(conn)
+                true = counts.recounted(conn), counts.retotalled(conn)
+                differ = sum(len(a ^ b) for a, b in zip(kept, true, strict=True))
+                if not check and differ:
+                    counts.rebuild(conn)
+    if check:
+        out.print(
+            f"effectifs publics : {differ} ligne(s) différente(s)"
+            if differ
+            else "effectifs publics : identiques au recomptage"
+        )
+        raise typer.Exit(1 if differ else 0)
+    out.print(
+        f"effectifs publics recomptés : {differ} ligne(s) corrigée(s)"
+        if differ
+        else "effectifs publics : déjà identiques au recomptage"
+    )
 
 
 @app.command("import")

@@ -56,3 +56,21 @@ def test_grid_command_lists_the_six_principles() -> None:
     assert result.exit_code == 0
     for code in ("reperage", "visibilite", "animation", "aide", "entretien", "usages"):
         assert code in result.output
+
+
+def test_recount_checks_and_repairs_the_public_counts(
+    db_url: str, conn: psycopg.Connection[Any], client: TestClient
+) -> None:
+    env = {"DATABASE_URL": db_url}
+    assert runner.invoke(app, ["surveys", "demo"], env=env).exit_code == 0
+    ok = runner.invoke(app, ["surveys", "recount", "--check"], env=env)
+    assert ok.exit_code == 0 and "identiques" in ok.output
+    before = client.get("/api/public/observations?demo=true").json()["total_publie"]
+    assert before > 0
+    # a load with triggers off (as a restore could do) leaves the counts wrong
+    conn.execute("UPDATE public_cell_totals SET n = n + 7")
+    bad = runner.invoke(app, ["surveys", "recount", "--check"], env=env)
+    assert bad.exit_code == 1 and "différente" in bad.output
+    fixed = runner.invoke(app, ["surveys", "recount"], env=env)
+    assert fixed.exit_code == 0 and "corrigée" in fixed.output
+    assert runner.invoke(app, ["surveys", "recount", "--check"], env=env).exit_code == 0
