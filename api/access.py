@@ -237,6 +237,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/aide/integrer"): PUBLIC,
     ("GET", "/aide/carte"): PUBLIC_HEAVY,
     ("GET", "/aide/lieux/{actor_id}"): PUBLIC,
+    # the link an actor received by e-mail is its only key (one entry, once, expiring)
+    ("GET", "/mise-a-jour/{token}"): Rule(limit="join"),
+    ("POST", "/mise-a-jour/{token}"): Rule(limit="join", scoped=True),  # this site only (403)
     # --- youth discrimination self-check: anonymous, testimonies throttled by
     #     the domain itself (per address, or per group session in a workshop) ---
     ("GET", "/api/selfcheck/questions"): PUBLIC,
@@ -316,6 +319,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/equipe/annuaire/doublons"): roles(PL, A),
     ("POST", "/equipe/annuaire/doublons/{dup_id}"): roles(PL, A, form=True),
     ("POST", "/equipe/annuaire/nouveau"): roles(PL, A, form=True),
+    ("GET", "/equipe/annuaire/propositions"): roles(PL, A),
+    ("GET", "/equipe/annuaire/propositions/{proposal_id}"): roles(PL, A),
+    ("POST", "/equipe/annuaire/propositions/{proposal_id}"): roles(PL, A, form=True),
+    ("POST", "/equipe/annuaire/campagne"): roles(PL, A, form=True),
+    ("POST", "/equipe/annuaire/{actor_id}/lien"): roles(PL, A, form=True),
     ("GET", "/equipe/annuaire/{actor_id}"): roles(PL, A),
     ("POST", "/equipe/annuaire/{actor_id}"): roles(PL, A, form=True),
     ("POST", "/equipe/annuaire/{actor_id}/verifie"): roles(PL, A, form=True),

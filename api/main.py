@@ -28,6 +28,7 @@ from api.pages import marche as marche_pages
 from api.pages import planning as planning_pages
 from api.pages import privacy as privacy_pages
 from api.pages import selfcheck as selfcheck_pages
+from api.pages import selfupdate as selfupdate_pages
 from api.pages import session as session_pages
 from api.pages import suivi as suivi_pages
 from api.pages.equipe import accounts as staff_accounts
@@ -107,6 +108,7 @@ ROUTERS = [
     session_pages.router,
     invitation_pages.router,
     suivi_pages.router,
+    selfupdate_pages.router,
     staff_home.router,
     staff_walks.router,
     staff_moderation.router,

@@ -28,11 +28,7 @@ def notify_body(conn: psycopg.Connection[Any], settings: Settings, obs_id: uuid.
         return False
     code = report["category"] or report["theme"]
     subject = f"Signalement transmis : {grid().label_of(code) if code else 'observation'}"
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = report["email"]
-    message["Subject"] = subject
-    message.set_content(
+    body = (
         f"Un signalement vous a été transmis ({report['body']}).\n\n"
         f"Objet : {grid().label_of(code) if code else '—'}\n"
         f"Lieu (à 100 m près) : {report['lat']:.5f}, {report['lon']:.5f}\n"
@@ -40,11 +36,24 @@ def notify_body(conn: psycopg.Connection[Any], settings: Settings, obs_id: uuid.
         f"Référence Open311 : {obs_id}\n"
         "Répondez par l'API GeoReport v2 de Cartégalité (requests/{id}.json) avec votre clé.\n"
     )
-    error = None
+    error = send_mail(settings, report["email"], subject, body)
+    deliveries.record(conn, obs_id, report["body"], report["email"], error)
+    return error is None
+
+
+def send_mail(settings: Settings, to: str, subject: str, body: str) -> str | None:
+    """Send one plain-text e-mail through the settings' SMTP server: None when it left, else
+    the kind of failure (never raised: callers record it)."""
+    if not settings.smtp_host:
+        return "aucun serveur SMTP configuré (CARTEGALITE_SMTP_HOST)"
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        error = type(exc).__name__
-    deliveries.record(conn, obs_id, report["body"], report["email"], error)
-    return error is None
+        return type(exc).__name__
+    return None

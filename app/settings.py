@@ -132,6 +132,10 @@ class Settings:
     """SMTP server that sends routed reports to the bodies' e-mail addresses (none: no e-mail)."""
     smtp_port: int = 25
     smtp_from: str = "cartegalite@localhost"
+    public_url: str | None = None
+    """Address of the service as residents and actors reach it (links in e-mails sent from the
+    command line, QR codes of printed directories and posters); ``http://HOST:PORT`` when
+    unset. Pages use the address the browser used."""
     # --- actors (support-actor directory) ---
     helplines_file: Path | None = None
     """Help lines shown to residents (``actors/helplines.toml`` when None)."""
@@ -155,6 +159,11 @@ class Settings:
     public_cache_s: int = 60
     """Seconds a computed public aggregate (``GET /api/public/observations``) is served again
     before being recomputed (per worker; 0: never cached)."""
+
+    @property
+    def base_url(self) -> str:
+        """:attr:`public_url`, else this service's own address."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def https_only(self) -> bool:
@@ -210,6 +219,7 @@ class Settings:
             smtp_host=env.get("CARTEGALITE_SMTP_HOST") or None,
             smtp_port=_int(env, "CARTEGALITE_SMTP_PORT", cls.smtp_port, 1, 65535),
             smtp_from=env.get("CARTEGALITE_SMTP_FROM", cls.smtp_from),
+            public_url=(env.get("CARTEGALITE_PUBLIC_URL") or "").rstrip("/") or None,
             # --- actors ---
             helplines_file=(
                 Path(env["CARTEGALITE_HELPLINES"]) if env.get("CARTEGALITE_HELPLINES") else None

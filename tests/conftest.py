@@ -28,7 +28,7 @@ from geo.localdb import LocalCluster
 from geo.migrate import migrate
 from geo.postgis import connect
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.smtp"]
 
 ADMIN_TOKEN = "cg_test-admin-token-0123456789abcdef"
 TEMPLATE_DB = "cg_template"

@@ -24,6 +24,7 @@ from starlette.routing import Mount
 from accounts.models import Role
 from api import access
 from tests.actors.test_write_api import NEW as ACTOR
+from tests.equipe.helpers import ORIGIN
 from tests.security.conftest import IDENTITIES, MALAKOFF, PASSWORD, SCHOOL, World, point
 from tests.surveys.conftest import walk_obs
 
@@ -344,6 +345,14 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/me/suivi/lien"): Case(lambda w, _: ("/api/me/suivi/lien", {}), 201),
     ("GET", "/suivi/{token}"): Case(get("/suivi/cg_inconnu"), 404),
+    ("GET", "/mise-a-jour/{token}"): Case(get("/mise-a-jour/" + "x" * 43), 404),
+    ("POST", "/mise-a-jour/{token}"): Case(
+        lambda w, who: (
+            "/mise-a-jour/" + "x" * 43,
+            {"data": {"action": "inchange"}, "headers": {**w.h(who), "Origin": ORIGIN}},
+        ),
+        404,
+    ),
     ("GET", "/equipe"): Case(get("/equipe")),
     ("GET", "/equipe/marches"): Case(get("/equipe/marches")),
     ("GET", "/equipe/marches/nouvelle"): Case(get("/equipe/marches/nouvelle")),
@@ -388,6 +397,19 @@ CASES: dict[tuple[str, str], Case] = {
         form("/equipe/annuaire/nouveau", lambda w, _: {"nom": ""}), 422
     ),
     ("GET", "/equipe/annuaire/{actor_id}"): Case(get(f"/equipe/annuaire/{uuid.uuid4()}"), 404),
+    ("GET", "/equipe/annuaire/propositions"): Case(get("/equipe/annuaire/propositions")),
+    ("GET", "/equipe/annuaire/propositions/{proposal_id}"): Case(
+        get("/equipe/annuaire/propositions/999999"), 404
+    ),
+    ("POST", "/equipe/annuaire/propositions/{proposal_id}"): Case(
+        form("/equipe/annuaire/propositions/999999", lambda w, _: {"decision": "refuser"}), 404
+    ),
+    ("POST", "/equipe/annuaire/campagne"): Case(
+        form("/equipe/annuaire/campagne", lambda w, _: {}), 422
+    ),
+    ("POST", "/equipe/annuaire/{actor_id}/lien"): Case(
+        form(f"/equipe/annuaire/{uuid.uuid4()}/lien", lambda w, _: {"to": "a@example.org"}), 404
+    ),
     ("POST", "/equipe/annuaire/{actor_id}"): Case(
         form(f"/equipe/annuaire/{uuid.uuid4()}", lambda w, _: {"nom": "x"}), 404
     ),

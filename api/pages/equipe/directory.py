@@ -13,13 +13,15 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from actors import finder, hours, quality, service
+from actors import finder, hours, quality, selfupdate, service
 from api.csrf import CheckedForm
 from api.deps import ConnDep, CurrentPrincipal, SettingsDep
 from api.pages.staff_page import done, staff_page
 from api.routing import StrictJSONRoute
+from app import actor_mail
 from app.backoffice import directory as views
 from app.backoffice import imports
+from app.backoffice import proposals as proposal_views
 from geo.errors import DomainError, Invalid
 
 router = APIRouter(route_class=StrictJSONRoute, tags=["équipe"], include_in_schema=False)
@@ -30,7 +32,84 @@ ActorId = Annotated[uuid.UUID, PathParam(description="Identifiant du lieu")]
 @router.get("/equipe/annuaire", response_class=HTMLResponse)
 def todo(request: Request, conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
     rows = views.campaign(conn, quality.DEFAULT_THRESHOLD)
-    return staff_page(request, principal, "directory.html", rows=rows)
+    pending = len(selfupdate.pending(conn))
+    return staff_page(request, principal, "directory.html", rows=rows, pending=pending)
+
+
+@router.post("/equipe/annuaire/campagne", response_class=HTMLResponse)
+def send_campaign(
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    """A link to every place of the campaign that has an address and was not asked lately."""
+    rows = views.campaign(conn, quality.DEFAULT_THRESHOLD)
+    pending = len(selfupdate.pending(conn))
+    try:
+        run = actor_mail.send_campaign(conn, settings, str(request.base_url), principal.login)
+    except Invalid as exc:
+        return staff_page(
+            request,
+            principal,
+            "directory.html",
+            422,
+            rows=rows,
+            pending=pending,
+            error=exc.message,
+        )
+    failed = [s for s in run.sent if s.error]
+    text = (
+        f"{len(run.sent) - len(failed)} lien(s) envoyé(s) ; {len(failed)} courriel(s) non "
+        f"parti(s) ; {len(run.without_address)} lieu(x) sans courriel (à appeler) ; "
+        f"{run.recently_asked} déjà sollicité(s) depuis moins de {selfupdate.RESEND_DAYS} jours."
+    )
+    return staff_page(
+        request,
+        principal,
+        "directory.html",
+        rows=rows,
+        pending=pending,
+        notice_text=text,
+        without_address=run.without_address,
+    )
+
+
+ProposalId = Annotated[int, PathParam(description="Numéro de la proposition", ge=1)]
+
+
+@router.get("/equipe/annuaire/propositions", response_class=HTMLResponse)
+def proposals_page(request: Request, conn: ConnDep, principal: CurrentPrincipal) -> HTMLResponse:
+    rows = proposal_views.pending(conn)
+    return staff_page(request, principal, "proposals.html", rows=rows)
+
+
+@router.get("/equipe/annuaire/propositions/{proposal_id}", response_class=HTMLResponse)
+def proposal_page(
+    proposal_id: ProposalId, request: Request, conn: ConnDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    view = proposal_views.proposal(conn, proposal_id)
+    return staff_page(request, principal, "proposal.html", p=view)
+
+
+@router.post("/equipe/annuaire/propositions/{proposal_id}", response_class=HTMLResponse)
+def decide_proposal(
+    proposal_id: ProposalId,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    decision = str(form.get("decision") or "")
+    if decision == "appliquer":
+        day = hours.paris_now().date()
+        selfupdate.apply(conn, proposal_id, principal, settings.territory, day)
+        return done("/equipe/annuaire/propositions", "proposition_appliquee")
+    if decision == "refuser":
+        selfupdate.refuse(conn, proposal_id, principal)
+        return done("/equipe/annuaire/propositions", "proposition_refusee")
+    raise Invalid(f"décision inconnue : {decision!r} (valeurs possibles : appliquer, refuser)")
 
 
 def _form(
@@ -42,7 +121,10 @@ def _form(
     errors: dict[str, str] | None = None,
     status: int = 200,
     actor_id: str | None = None,
+    conn: Any = None,
+    link_error: str | None = None,
 ) -> HTMLResponse:
+    known = uuid.UUID(actor_id) if actor_id and conn is not None else None
     return staff_page(
         request,
         principal,
@@ -54,6 +136,10 @@ def _form(
         action=action,
         heading=title,
         actor_id=actor_id,
+        history=proposal_views.history(conn, known) if known else [],
+        links=proposal_views.links(conn, known) if known else [],
+        email=values.get("courriel") or "",
+        link_error=link_error,
     )
 
 
@@ -171,7 +257,7 @@ def actor_page(
 ) -> HTMLResponse:
     values = _current(conn, principal, actor_id)
     url = f"/equipe/annuaire/{actor_id}"
-    return _form(request, principal, values, url, values["nom"], actor_id=str(actor_id))
+    return _form(request, principal, values, url, values["nom"], actor_id=str(actor_id), conn=conn)
 
 
 @router.post("/equipe/annuaire/{actor_id}", response_class=HTMLResponse)
@@ -195,7 +281,7 @@ def update_actor(
     url = f"/equipe/annuaire/{actor_id}"
     if errors:
         title = before["nom"]
-        return _form(request, principal, values, url, title, errors, 422, str(actor_id))
+        return _form(request, principal, values, url, title, errors, 422, str(actor_id), conn)
     return done(url, "lieu_modifie")
 
 
@@ -209,3 +295,31 @@ def verified_today(
 ) -> Response:
     service.verify(conn, actor_id, principal, hours.paris_now().date())
     return done("/equipe/annuaire", "lieu_verifie")
+
+
+@router.post("/equipe/annuaire/{actor_id}/lien", response_class=HTMLResponse)
+def send_link(
+    actor_id: ActorId,
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    """E-mail the place a link to check its own entry (to its address, or the one typed)."""
+    to = str(form.get("to") or "").strip() or None
+    url = f"/equipe/annuaire/{actor_id}"
+    problem: str | None
+    try:
+        sent = actor_mail.send_link(
+            conn, settings, actor_id, str(request.base_url), principal.login, to
+        )
+        problem = f"le courriel n'est pas parti ({sent.error})" if sent.error else None
+    except Invalid as exc:
+        problem = exc.message
+    if problem is None:
+        return done(url, "lien_envoye")
+    values = _current(conn, principal, actor_id)
+    return _form(
+        request, principal, values, url, values["nom"], None, 422, str(actor_id), conn, problem
+    )
