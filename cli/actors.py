@@ -15,6 +15,7 @@ from actors import export, hours, importer, quality
 from actors.importer import ImportOptions
 from actors.models import ImportSummary
 from actors.repo import records, review, search
+from app import actor_mail
 from app.settings import Settings
 from cli import runtime
 from geo.errors import DomainError
@@ -163,10 +164,25 @@ def campaign_cmd(
         quality.DEFAULT_THRESHOLD
     ),
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Écrire aussi un CSV")] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Envoyer à chaque acteur ayant un courriel un lien pour vérifier sa fiche "
+            "(serveur CARTEGALITE_SMTP_HOST, adresse des liens CARTEGALITE_PUBLIC_URL)",
+        ),
+    ] = False,
 ) -> None:
     """Liste les acteurs à revérifier (informations anciennes ou incomplètes)."""
+    settings = Settings.from_env()
     with connect(_url(), autocommit=True) as conn:
         items = quality.campaign(records.all_actors(conn), hours.paris_now().date(), threshold)
+        if send:
+            try:
+                run = actor_mail.send_campaign(conn, settings, settings.base_url, None, threshold)
+            except DomainError as exc:
+                err.print(f"[red]erreur :[/] {exc.message}")
+                raise typer.Exit(1) from exc
     table = Table(title=f"Campagne de mise à jour : {len(items)} acteur(s) à revérifier")
     for column in ("score", "acteur", "commune", "à demander", "contact"):
         table.add_column(column)
@@ -183,6 +199,15 @@ def campaign_cmd(
     if csv_out:
         csv_out.write_text(quality.campaign_csv(items), encoding="utf-8")
         out.print(f"écrit : {csv_out}")
+    if send:
+        failed = [s for s in run.sent if s.error]
+        out.print(
+            f"liens envoyés : {len(run.sent) - len(failed)} ; courriels non partis : "
+            f"{len(failed)} ; sans courriel (à appeler) : {len(run.without_address)} ; "
+            f"déjà sollicités récemment : {run.recently_asked}"
+        )
+        if failed:
+            raise typer.Exit(1)
 
 
 @app.command("duplicates")

@@ -9,6 +9,7 @@ import psycopg
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.smtp import SmtpInbox, bodies, links_in
 
 runner = CliRunner()
 
@@ -46,3 +47,31 @@ def test_export_campaign_and_missing_file(db_url: str, actors_file: Path, tmp_pa
     assert len(campaign_csv.read_text().splitlines()) == 102
     missing = runner.invoke(app, ["actors", "import", str(tmp_path / "absent.csv")], env=env)
     assert missing.exit_code == 1 and "introuvable" in missing.output
+
+
+def test_campaign_send_mails_each_place_its_own_link(actors_db_url: str, inbox: SmtpInbox) -> None:
+    """``actors campaign --send``: one e-mail per place to re-verify with an address, each
+    holding a link to the public address of the settings; without SMTP, a clear error."""
+    env = {"DATABASE_URL": actors_db_url, "COLUMNS": "200"}
+    no_smtp = runner.invoke(app, ["actors", "campaign", "--send"], env=env)
+    assert no_smtp.exit_code == 1 and "CARTEGALITE_SMTP_HOST" in no_smtp.output
+    env |= {
+        "CARTEGALITE_SMTP_HOST": "127.0.0.1",
+        "CARTEGALITE_SMTP_PORT": str(inbox.server_address[1]),
+        "CARTEGALITE_PUBLIC_URL": "https://aide.example.org/",
+    }
+    sent = runner.invoke(app, ["actors", "campaign", "--send"], env=env)
+    assert sent.exit_code == 0, sent.output
+    mails = bodies(inbox)
+    with psycopg.connect(actors_db_url) as conn:
+        expected = conn.execute(
+            "SELECT count(*) FROM actor WHERE courriel IS NOT NULL AND status <> 'fermee'"
+        ).fetchone()
+    assert expected is not None and len(mails) == expected[0] > 40
+    assert f"liens envoyés : {len(mails)}" in sent.output
+    links = [links_in(text, "/mise-a-jour/") for _, _, text in mails]
+    assert all(
+        len(found) == 1 and found[0].startswith("https://aide.example.org/mise-a-jour/")
+        for found in links
+    )
+    assert len({found[0] for found in links}) == len(mails)  # one distinct link each
