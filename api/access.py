@@ -237,6 +237,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/aide/integrer"): PUBLIC,
     ("GET", "/aide/carte"): PUBLIC_HEAVY,
     ("GET", "/aide/lieux/{actor_id}"): PUBLIC,
+    ("GET", "/aide/campagne"): PUBLIC,
     # the link an actor received by e-mail is its only key (one entry, once, expiring)
     ("GET", "/mise-a-jour/{token}"): Rule(limit="join"),
     ("POST", "/mise-a-jour/{token}"): Rule(limit="join", scoped=True),  # this site only (403)
@@ -319,6 +320,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/equipe/annuaire/doublons"): roles(PL, A),
     ("POST", "/equipe/annuaire/doublons/{dup_id}"): roles(PL, A, form=True),
     ("POST", "/equipe/annuaire/nouveau"): roles(PL, A, form=True),
+    ("GET", "/equipe/annuaire/imprimer"): roles(PL, A),
+    ("POST", "/equipe/annuaire/imprimer/annuaire"): roles(PL, A, form=True),
+    ("POST", "/equipe/annuaire/imprimer/affiche"): roles(PL, A, form=True),
     ("GET", "/equipe/annuaire/propositions"): roles(PL, A),
     ("GET", "/equipe/annuaire/propositions/{proposal_id}"): roles(PL, A),
     ("POST", "/equipe/annuaire/propositions/{proposal_id}"): roles(PL, A, form=True),

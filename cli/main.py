@@ -15,6 +15,7 @@ from app.settings import Settings
 from cli import actors as actors_cli
 from cli import bench as bench_cli
 from cli import maps as maps_cli
+from cli import printing as printing_cli
 from cli import privacy as privacy_cli
 from cli import report as report_cli
 from cli import runtime
@@ -42,6 +43,7 @@ app.add_typer(actors_cli.app, name="actors")
 app.add_typer(bench_cli.app, name="bench")
 app.add_typer(maps_cli.app, name="map")
 app.add_typer(report_cli.app, name="report")
+app.add_typer(printing_cli.app, name="print")
 
 out = Console()
 err = Console(stderr=True)

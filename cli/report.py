@@ -6,8 +6,6 @@ it, the command says which package to install and still writes nothing half-done
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -17,70 +15,20 @@ from rich.console import Console
 
 from accounts.models import Principal, Role
 from app.configs import planning_config_from
+from app.pdf import ChromiumMissing, html_to_pdf
 from app.reports import render_report
 from app.settings import Settings
 from cli import runtime
 from geo.postgis import connect
 from planning import report
 from planning.report import Version
-from ui.templating import render
 
 app = typer.Typer(help="Rapports imprimables (kit de restitution).", no_args_is_help=True)
 out = Console()
 err = Console(stderr=True)
 
-CHROMIUM = os.environ.get("CARTEGALITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 OPERATOR = Principal(role=Role.ADMIN, token_id=0, login="cli")
 """Who the command acts as: the operator of the instance, who holds the database itself."""
-
-
-class ChromiumMissing(RuntimeError):
-    """No Chromium to print with."""
-
-
-def html_to_pdf(page_html: str, target: Path) -> None:
-    """Print ``page_html`` (self-contained: inline CSS, SVG, data: images) to an A4 PDF.
-
-    Raises :class:`ChromiumMissing` (French message naming the Debian package) when Chromium
-    or Playwright is not installed.
-    """
-    chromium = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if chromium is None:
-        raise ChromiumMissing(
-            f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » "
-            "(sudo apt-get install chromium, ou make setup-test) ou écrivez un fichier .html"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - playwright is a dependency
-        raise ChromiumMissing("module Python « playwright » manquant : make setup") from exc
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.route("**/*", lambda route: route.abort())  # nothing leaves the document
-            page.set_content(page_html, wait_until="load")
-            page.emulate_media(media="print")
-            page.pdf(
-                path=str(target),
-                format="A4",
-                print_background=True,
-                margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
-                display_header_footer=True,
-                header_template=render("planning/pdf_header.html"),
-                footer_template=render("planning/pdf_footer.html"),
-            )
-        finally:
-            browser.close()
 
 
 @app.command("walk")

@@ -10,10 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from actors import finder, hours, present, resident, rules, vocab
+from actors import campaign_kit, finder, hours, present, resident, rules, vocab
 from api.deps import ConnDep, MaybePrincipal, SettingsDep
 from api.params.actors import FormDep
 from api.routing import StrictJSONRoute
+from app import printed
 from app.resident import ResidentForm, _find
 from geo.errors import NotFound
 from ui.templating import render
@@ -52,10 +53,22 @@ def _render(name: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(render(f"actors/{name}", **context))
 
 
+Source = Annotated[
+    str | None,
+    Query(max_length=80, description="Lieu d'affichage du QR code scanné (compté par mois)"),
+]
+
+
 @router.get("", response_class=HTMLResponse, summary="Trouver de l'aide près de chez moi")
 def search_page(
-    conn: ConnDep, settings: SettingsDep, principal: MaybePrincipal, form: FormDep
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: MaybePrincipal,
+    form: FormDep,
+    src: Source = None,
 ) -> HTMLResponse:
+    if src:
+        campaign_kit.count_scan(conn, src)  # one more scan this month; nothing about who
     context = _search(conn, settings, principal, form)
     return _render("search.html", choices=_choices(conn, settings), action="/aide", **context)
 
@@ -76,6 +89,13 @@ def widget(
     return _render(
         "widget.html", choices=_choices(conn, settings), action="/aide/widget", **context
     )
+
+
+@router.get("/campagne", response_class=HTMLResponse, summary="Visites par QR code (campagne)")
+def scans_page(conn: ConnDep, settings: SettingsDep) -> HTMLResponse:
+    """The QR codes' scans per place of display and month, published at k ≥ 5."""
+    k = max(settings.public_min_count, printed.SCAN_MIN)
+    return _render("campaign.html", table=printed.scan_table(conn, k))
 
 
 @router.get("/integrer", response_class=HTMLResponse, summary="Code d'intégration du cadre")

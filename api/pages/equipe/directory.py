@@ -13,12 +13,12 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from actors import finder, hours, quality, selfupdate, service
+from actors import campaign_kit, finder, hours, quality, resident, selfupdate, service
 from api.csrf import CheckedForm
 from api.deps import ConnDep, CurrentPrincipal, SettingsDep
 from api.pages.staff_page import done, staff_page
 from api.routing import StrictJSONRoute
-from app import actor_mail
+from app import actor_mail, printed
 from app.backoffice import directory as views
 from app.backoffice import imports
 from app.backoffice import proposals as proposal_views
@@ -246,6 +246,88 @@ def decide_duplicate(
     decision = str(form.get("decision") or "")
     service.resolve_duplicate(conn, dup_id, decision, principal)
     return done("/equipe/annuaire/doublons", "doublon_traite")
+
+
+@router.get("/equipe/annuaire/imprimer", response_class=HTMLResponse)
+def print_page(
+    request: Request, conn: ConnDep, settings: SettingsDep, principal: CurrentPrincipal
+) -> HTMLResponse:
+    """The campaign kit: a printed directory per QPV or commune, posters per place of
+    display, and their QR codes' scans as published."""
+    places = resident.choices(conn, settings.territory, settings.qpv_generation)
+    k = max(settings.public_min_count, printed.SCAN_MIN)
+    return staff_page(
+        request,
+        principal,
+        "print.html",
+        quartiers=places["quartiers"],
+        communes=places["communes"],
+        table=printed.scan_table(conn, k),
+    )
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _print_area(conn: ConnDep, settings: SettingsDep, form: CheckedForm) -> Any:
+    qpv, commune = str(form.get("qpv") or ""), str(form.get("commune") or "")
+    if bool(qpv) == bool(commune):
+        raise Invalid("choisissez un quartier ou une commune (l'un des deux)")
+    if qpv:
+        return campaign_kit.qpv_area(conn, qpv, settings.qpv_generation)
+    return campaign_kit.commune_area(conn, commune)
+
+
+@router.post("/equipe/annuaire/imprimer/annuaire")
+def print_directory(
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    area = _print_area(conn, settings, form)
+    page = printed.directory_page(
+        conn,
+        settings.territory,
+        area,
+        str(request.base_url),
+        principal.login,
+        settings.helplines_file,
+    )
+    pdf = printed.to_pdf(printed.directory_html(page), "A4")
+    return _pdf(pdf, f"annuaire-{campaign_kit.slug(area.name)}.pdf")
+
+
+@router.post("/equipe/annuaire/imprimer/affiche")
+def print_poster(
+    request: Request,
+    form: CheckedForm,
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: CurrentPrincipal,
+) -> Response:
+    label = str(form.get("lieu") or "").strip()[:200]
+    paper = str(form.get("format") or "A4")
+    if not campaign_kit.slug(label):
+        raise Invalid("lieu d'affichage : nom attendu")
+    if paper not in printed.PAPERS:
+        raise Invalid(f"format inconnu : {paper} (A4 ou A3)")
+    qpv = str(form.get("qpv") or "")
+    area = campaign_kit.qpv_area(conn, qpv, settings.qpv_generation) if qpv else None
+    page = printed.poster_page(
+        conn, label, paper, area, str(request.base_url), principal.login, settings.helplines_file
+    )
+    pdf = printed.to_pdf(printed.poster_html(page), paper)
+    return _pdf(pdf, f"affiche-{campaign_kit.slug(label)}-{paper}.pdf")
 
 
 # the routes of one place come last: their path would also match /import and /doublons
