@@ -41,7 +41,7 @@ lock: ## Regenerate the lock files with hashes from pyproject.toml (pip-tools)
 	@bash scripts/lock.sh
 
 screens: setup-test ## Regenerate the back-office screenshots of the README (docs/screens/)
-	CARTEGALITE_UPDATE_SCREENS=1 $(VENV)/pytest -n0 tests/equipe/test_stories.py tests/marche/test_suivi_link.py
+	CARTEGALITE_UPDATE_SCREENS=1 $(VENV)/pytest -n0 tests/equipe/test_stories.py tests/marche/test_suivi_link.py tests/actors/test_printed.py
 
 fmt: setup ## Format and fix what ruff can fix by itself
 	$(VENV)/ruff format .

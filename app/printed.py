@@ -35,7 +35,7 @@ class PrintedPlace:
     address: str
     phone: str | None
     hours: list[tuple[str, str]]
-    """(weekday, « 9 h – 12 h, 14 h – 17 h » or « fermé »)."""
+    """(weekday, « 9 h – 12 h, 14 h – 17 h ») of the open days."""
     hours_text: str | None
     distance: str | None
 
@@ -84,14 +84,16 @@ def search_url(base_url: str, area: Area | None, source: str) -> str:
 
 
 def _weekly(expression: str | None) -> list[tuple[str, str]]:
-    """A regular week (next Monday to Sunday) of an opening-hours expression."""
+    """The open days of a regular week (next Monday to Sunday) of an opening-hours
+    expression (closed days are left out: paper is short)."""
     if not expression:
         return []
     now = hours.paris_now()
     monday = now + timedelta(days=(7 - now.weekday()) % 7 or 7)
     out = []
     for label, spans in hours.week(expression, monday):
-        out.append((label.split(" ", 1)[0], ", ".join(spans) if spans else "fermé"))
+        if spans:
+            out.append((label.split(" ", 1)[0], ", ".join(spans)))
     return out
 
 

@@ -20,6 +20,7 @@ import zxingcpp
 from fastapi.testclient import TestClient
 
 from actors import campaign_kit
+from tests.browser import ARTIFACTS, SCREENS
 from tests.equipe.helpers import make_staff, post_form, sign_in
 
 PUBLIC = "https://aide.example.org"
@@ -52,6 +53,20 @@ def _qr_codes(pdf: Path | bytes) -> list[str]:
         found += [r.text for r in zxingcpp.read_barcodes(image) if r.format.name == "QRCode"]
     doc.close()
     return found
+
+
+def _page_png(pdf: Path, name: str) -> Path:
+    """Page 1 as a small PNG: ``test-artifacts/``, or ``docs/screens/`` for the README with
+    ``CARTEGALITE_UPDATE_SCREENS=1`` (``make screens``)."""
+    screens = os.environ.get("CARTEGALITE_UPDATE_SCREENS") == "1"
+    folder = SCREENS if screens else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = pypdfium2.PdfDocument(pdf.read_bytes())
+    image = doc[0].render(scale=110 / 72).to_pil().convert("L")
+    doc.close()
+    path = folder / f"{name}.png"
+    image.save(path, optimize=True)
+    return path
 
 
 def _nantes_qpv(conn: Any) -> tuple[str, str]:
@@ -87,6 +102,7 @@ def test_printed_directory_of_a_qpv_read_back_and_followed(
     # the QR code, decoded from the printed page, opens the search of this quartier
     codes = _qr_codes(out)
     assert len(codes) == 1, codes
+    assert _page_png(out, "annuaire-imprime").stat().st_size > 10_000
     link = urlsplit(codes[0])
     assert f"{link.scheme}://{link.netloc}" == PUBLIC and link.path == "/aide"
     query = parse_qs(link.query)
