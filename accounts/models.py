@@ -54,6 +54,10 @@ class Principal:
     expires_at: datetime | None = None
     organisation: str | None = None
     """The account's organisation: for a body, the name reports are routed to."""
+    home: str | None = None
+    """The territory a staff account works in (``users.territory_id``; None: the instance's
+    default — or, for an admin, every territory). The gate replaces it by the territory of
+    the request it allowed, so that listings show that territory only."""
 
     @property
     def is_staff(self) -> bool:

@@ -209,8 +209,8 @@ ARRAY(SELECT DISTINCT q.code FROM qpv q
       WHERE q.code = ANY(COALESCE(u.scope_qpv, '{}'))
          OR q.insee_codes && COALESCE(u.scope_communes, '{}'))
     || COALESCE(u.scope_qpv, '{}'),
-COALESCE(u.scope_communes, '{}'), u.organisation"""
-"""The columns :func:`_principal_from_row` reads (11, in this order), over ``tokens t`` and
+COALESCE(u.scope_communes, '{}'), u.organisation, u.territory_id"""
+"""The columns :func:`_principal_from_row` reads (12, in this order), over ``tokens t`` and
 ``users u``."""
 
 FROM_LIVE_BEARER = """
@@ -240,6 +240,7 @@ def _principal_from_row(row: Sequence[Any]) -> Principal:
         territory=territory,
         expires_at=row[6],
         organisation=row[10],
+        home=row[11],
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import psycopg
@@ -19,8 +21,26 @@ from geo.errors import Forbidden, Invalid, Unauthenticated
 
 
 async def get_settings(request: Request) -> Settings:
+    """The instance's settings, for the territory the request addresses (:mod:`api.territory`):
+    its id, first QPV generation and help-line file."""
     settings: Settings = request.app.state.settings
-    return settings
+    wanted = getattr(request.state, "territory", None)
+    if not wanted or wanted == settings.territory:
+        return settings
+    cache: dict[str, Settings] = request.app.state.territory_settings
+    if wanted not in cache:
+        from api.territory import catalogue  # the middleware's catalogue, already loaded
+
+        generation, helplines = (await catalogue(request.app)).details.get(
+            wanted, (settings.qpv_generation, None)
+        )
+        cache[wanted] = replace(
+            settings,
+            territory=wanted,
+            qpv_generation=generation,
+            helplines_file=Path(helplines) if helplines else settings.helplines_file,
+        )
+    return cache[wanted]
 
 
 async def get_pool(request: Request) -> ConnectionPool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
@@ -16,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from accounts import audit
 from accounts import service as accounts
-from accounts.models import Principal
+from accounts.models import Principal, Role
 from api import access
 from api.csrf import SESSION_COOKIE, check_same_origin
 from api.ratelimit import TokenBuckets, client_ip
@@ -66,8 +67,34 @@ async def principal_of(request: Request) -> Principal | None:
         principal = await run_in_threadpool(_resolve, request.app.state.pool, token)
         if principal is None:
             raise Unauthenticated("jeton invalide, expiré ou révoqué")
+        principal = placed(request, principal)
     request.state.principal = principal
     return principal
+
+
+def request_territory(request: Request) -> str:
+    """The territory the request addresses (host or ``/t/<id>`` prefix: :mod:`api.territory`),
+    else the instance's default."""
+    found = getattr(request.state, "territory", None)
+    return str(found) if found else str(request.app.state.settings.territory)
+
+
+def placed(request: Request, principal: Principal) -> Principal:
+    """A staff account works in its own territory only: elsewhere 403; there, its listings are
+    cut to that territory (``home`` becomes the request's territory). An admin without a
+    territory is the instance's operator and works in any; other accounts without one belong
+    to the default territory."""
+    if not principal.is_staff:
+        return principal
+    here = request_territory(request)
+    home = principal.home
+    if home is None and principal.role is not Role.ADMIN:
+        home = request.app.state.settings.territory
+    if home is not None and home != here:
+        raise Forbidden(
+            f"ce compte travaille sur le territoire « {home} » : connectez-vous à son adresse"
+        )
+    return replace(principal, home=here)
 
 
 ANONYMOUS_BODY_MAX = 64 * 1024

@@ -58,6 +58,7 @@ from api.routes import open311 as open311_routes
 from api.routes import planning as planning_routes
 from api.routes import selfcheck as selfcheck_routes
 from api.routes import suivi as suivi_routes
+from api.territory import TerritoryResolver
 from app.settings import Settings
 from geo.postgis import make_pool
 from maps.assets import VENDOR_PACKAGES, VENDOR_PREFIX
@@ -177,6 +178,8 @@ def create_app(settings: Settings) -> FastAPI:
         BodyLimit, default=settings.max_body_bytes, overrides=settings.body_limit_overrides
     )
     harden(app, settings)
+    app.add_middleware(TerritoryResolver)  # outermost: the prefix goes before anything reads
+    app.state.territory_settings = {}
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -21,6 +21,7 @@ from cli import report as report_cli
 from cli import runtime
 from cli import schools as schools_cli
 from cli import surveys as surveys_cli
+from cli import territory as territory_cli
 from geo.errors import DomainError
 from geo.localdb import ClusterError
 from geo.migrate import MigrationError, migrate
@@ -44,6 +45,7 @@ app.add_typer(bench_cli.app, name="bench")
 app.add_typer(maps_cli.app, name="map")
 app.add_typer(report_cli.app, name="report")
 app.add_typer(printing_cli.app, name="print")
+app.add_typer(territory_cli.app, name="territory")
 
 out = Console()
 err = Console(stderr=True)

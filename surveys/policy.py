@@ -54,6 +54,8 @@ class Scope:
     """A planner's territory: observations and walks of these QPV (and their own)."""
     body: str | None = None
     """A responsible body: the reports routed to it, from their hand-over on."""
+    territory: str | None = None
+    """With ``everything``: the walks of this territory and the observations in it."""
 
 
 ROUTED_STATES = ("transmis", "en_cours", "resolu")
@@ -159,7 +161,7 @@ def scope(principal: Principal) -> Scope:
     if territory is not None:
         return Scope(user_id=principal.user_id, qpv_codes=territory)
     if principal.has_role(*_SEE_ALL):
-        return Scope(everything=True)
+        return Scope(everything=True, territory=principal.home)
     if principal.role is Role.FACILITATOR:
         return Scope(user_id=principal.user_id)
     if principal.role is Role.PARTICIPANT:

@@ -338,6 +338,8 @@ def qpv_names(conn: psycopg.Connection[Any], generation: int) -> dict[str, str]:
 
 
 def _walk_scope(scope: Scope) -> tuple[str, dict[str, Any]]:
+    if scope.everything and scope.territory is not None:
+        return "w.territory = %(sterr)s", {"sterr": scope.territory}
     if scope.everything:
         return "TRUE", {}
     if scope.user_id is not None:

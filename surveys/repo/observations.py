@@ -421,6 +421,12 @@ def observation_json(
 
 def scope_sql(scope: Scope) -> tuple[str, dict[str, Any]]:
     """SQL condition (on ``c`` = observation_current, ``w`` = walks) mirroring the policy."""
+    if scope.everything and scope.territory is not None:
+        return (
+            "(w.territory = %(sterr)s OR (c.walk_id IS NULL AND ST_Intersects(c.geom,"
+            " (SELECT z.geom FROM territory z WHERE z.id = %(sterr)s))))",
+            {"sterr": scope.territory},
+        )
     if scope.everything:
         return "TRUE", {}
     if scope.qpv_codes is not None:

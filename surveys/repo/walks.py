@@ -192,6 +192,8 @@ def list_walks(conn: psycopg.Connection[Any], scope: Scope, limit: int = 500) ->
 
 
 def _walk_scope(scope: Scope) -> tuple[str, dict[str, Any]]:
+    if scope.everything and scope.territory is not None:
+        return "w.territory = %(sterr)s", {"sterr": scope.territory}
     if scope.everything:
         return "TRUE", {}
     if scope.qpv_codes is not None:
