@@ -98,6 +98,7 @@ def update_user(conn: psycopg.Connection[Any], user_id: uuid.UUID, changes: dict
         "scope_qpv": "scope_qpv = %(scope_qpv)s",
         "scope_communes": "scope_communes = %(scope_communes)s",
         "email": "email = %(email)s",
+        "territory_id": "territory_id = %(territory_id)s",
         "disabled": "disabled_at = CASE WHEN %(disabled)s THEN COALESCE(disabled_at, now()) END",
     }
     sets = [columns[key] for key in changes if key in columns]

@@ -54,6 +54,7 @@ def create_staff(
     scope: dict[str, list[str] | None] | None = None,
     token_ttl: timedelta | None = None,
     email: str | None = None,
+    territory_id: str | None = None,
 ) -> tuple[User, str]:
     """Create a staff account and its first token; return both (the token in clear, once).
 
@@ -71,6 +72,11 @@ def create_staff(
     if password is not None:
         passwords.check_strength(password, login)
     changes = _checked_scope(conn, role, scope or {})
+    if territory_id is not None:
+        known = conn.execute("SELECT 1 FROM territory WHERE id = %s", (territory_id,)).fetchone()
+        if known is None:
+            raise Invalid(f"territoire inconnu : {territory_id}")
+        changes = {**changes, "territory_id": territory_id}
     with conn.transaction():
         user = repo.insert_user(conn, login, role, display_name, organisation)
         if email:

@@ -207,15 +207,19 @@ def listing(
     status: str | None = None,
     at: datetime | None = None,
     helplines_file: Path | None = None,
+    territory_id: str | None = None,
 ) -> dict[str, Any]:
     """Actors matching filters, by name — or near a QPV (``qpv=(code, generation)``), nearest
-    first with ``distance_m`` (0 inside) and ``in_qpv``."""
+    first with ``distance_m`` (0 inside) and ``in_qpv`` — among the places ``territory_id``
+    sees when given."""
     if not 1 <= limit <= MAX_LIST:
         raise Invalid(f"limit doit être entre 1 et {MAX_LIST} (reçu : {limit})")
     moment = hours.paris_now(at)
     code = commune.strip().upper() if commune else ""
     key = code if re.fullmatch(r"\d{5}|2[AB]\d{3}", code) else folding.commune_key(commune)
-    filters = crit.filters(commune=key or None, tsquery=folding.tsquery(q), status=status)
+    filters = crit.filters(
+        commune=key or None, tsquery=folding.tsquery(q), status=status, territory=territory_id
+    )
     whole = qpv is not None or crit.open_now  # filtered or ordered here, then paged
     if qpv is not None:
         if not 0 <= near_m <= MAX_NEAR_QPV_M:

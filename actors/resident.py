@@ -40,7 +40,7 @@ def choices(
     conn: psycopg.Connection[Any], territory_id: str, generation: int
 ) -> dict[str, list[tuple[str, str]]]:
     """Communes (INSEE code, readable name) having public actors, and the territory's QPV."""
-    communes = sorted(choices_communes(conn), key=lambda c: folding.fold(c[1]))
+    communes = sorted(choices_communes(conn, territory_id), key=lambda c: folding.fold(c[1]))
     quartiers = [
         (code, f"{name} ({', '.join(towns)})" if towns else name)
         for code, name, towns in review.quartiers(conn, territory_id, generation)
@@ -109,7 +109,13 @@ def _search(
         )
     else:
         found = finder.listing(
-            conn, crit, viewer, commune=commune, limit=finder.MAX_LIST, at=moment
+            conn,
+            crit,
+            viewer,
+            commune=commune,
+            limit=finder.MAX_LIST,
+            at=moment,
+            territory_id=territory_id,
         )
     return list(found["features"])
 
@@ -121,10 +127,13 @@ def _commune_label(conn: psycopg.Connection[Any], code: str) -> str:
     raise Invalid(f"commune inconnue dans l'annuaire : {code}")
 
 
-def choices_communes(conn: psycopg.Connection[Any]) -> list[tuple[str, str]]:
-    """(INSEE code, readable name) of the communes having public actors."""
+def choices_communes(
+    conn: psycopg.Connection[Any], territory_id: str | None = None
+) -> list[tuple[str, str]]:
+    """(INSEE code, readable name) of the communes having public actors (that
+    ``territory_id`` sees, when given)."""
     out = []
-    for code, spellings, _count in review.communes(conn):
+    for code, spellings, _count in review.communes(conn, territory_id):
         mixed = [s for s in spellings if s != s.upper()]
         out.append((code, folding.display_commune(sorted(mixed or spellings)[0])))
     return out

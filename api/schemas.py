@@ -81,6 +81,11 @@ class UserCreate(StrictModel):
     scope_communes: list[Annotated[str, Field(pattern=r"^[0-9][0-9AB][0-9]{3}$")]] | None = Field(
         None, max_length=200, description="Territoire d'un compte planner : codes INSEE"
     )
+    territory_id: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9-]{2,60}$",
+        description="Territoire où le compte travaille (défaut : celui de l'adresse appelée)",
+    )
 
 
 class UserCreated(BaseModel):

@@ -97,6 +97,9 @@ class TerritoryResolver:
         if host:
             cat = await catalogue(app)
             wanted = cat.hosts.get(host) or cat.hosts.get(host.split(":", 1)[0])
+            if not wanted:  # a host just added answers within a second (one reload a second)
+                cat = await catalogue(app, missed=True)
+                wanted = cat.hosts.get(host) or cat.hosts.get(host.split(":", 1)[0])
             if wanted:
                 state["territory"] = wanted
         await self.app(scope, receive, send)

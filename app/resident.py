@@ -100,7 +100,12 @@ def _territory_actors(
     """Every place of the directory inside the territory's extent (criteria of the form)."""
     crit, _problem = _criteria(form)
     found = finder.listing(
-        conn, crit, finder.viewer_for(principal, _at(form)), limit=finder.MAX_LIST, at=_at(form)
+        conn,
+        crit,
+        finder.viewer_for(principal, _at(form)),
+        limit=finder.MAX_LIST,
+        at=_at(form),
+        territory_id=settings.territory,
     )
     minx, miny, maxx, maxy = territory.get(conn, settings.territory).bounds
     return [

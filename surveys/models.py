@@ -117,6 +117,8 @@ class ObservationRef:
     category: str | None = None
     qpv_codes: tuple[str, ...] = ()
     responsible_body: str | None = None
+    territories: tuple[str, ...] | None = None
+    """The territories holding its point (None: not read)."""
 
 
 @dataclass(frozen=True)

@@ -183,9 +183,21 @@ def _leads(principal: Principal, walk: WalkRef) -> bool:
     )
 
 
+def _elsewhere(principal: Principal, walk: WalkRef | None, obs: ObservationRef | None) -> bool:
+    """The object belongs to another territory than the one the staff member works in
+    (``principal.home``, set by the gate to the request's territory)."""
+    if principal.home is None:
+        return False
+    if walk is not None:
+        return walk.territory != principal.home
+    return obs is not None and obs.territories is not None and principal.home not in obs.territories
+
+
 def can_read_walk(principal: Principal, walk: WalkRef) -> bool:
     """Staff who see everything, planners of its QPV, the walk's facilitator, its
-    participants."""
+    participants — staff in the walk's territory only."""
+    if _elsewhere(principal, walk, None):
+        return False
     if _sees_all(principal):
         return True
     if principal.role is Role.PLANNER:
@@ -252,6 +264,8 @@ def is_author(principal: Principal, obs: ObservationRef) -> bool:
 
 def can_read_observation(principal: Principal, obs: ObservationRef, walk: WalkRef | None) -> bool:
     """See the module docstring for the rules."""
+    if _elsewhere(principal, walk, obs):
+        return False
     if _sees_all(principal) or is_author(principal, obs):
         return True
     if principal.role is Role.PLANNER:

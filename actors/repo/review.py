@@ -127,7 +127,9 @@ def resolve_duplicate(
     )
 
 
-def communes(conn: psycopg.Connection[Any]) -> list[tuple[str, list[str], int]]:
+def communes(
+    conn: psycopg.Connection[Any], territory_id: str | None = None
+) -> list[tuple[str, list[str], int]]:
     """Communes having public actors: (INSEE code, spellings met, number of actors)."""
     rows = conn.execute(
         """
@@ -135,8 +137,10 @@ def communes(conn: psycopg.Connection[Any]) -> list[tuple[str, list[str], int]]:
         FROM actor
         WHERE code_insee IS NOT NULL AND commune IS NOT NULL
           AND visibility = 'public' AND status <> 'fermee'
+          AND (%(t)s::text IS NULL OR territory_sees(%(t)s, geom))
         GROUP BY code_insee
-        """
+        """,
+        {"t": territory_id},
     ).fetchall()
     return [(r[0], list(r[1]), int(r[2])) for r in rows]
 

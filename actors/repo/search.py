@@ -33,6 +33,9 @@ class Filters:
     has_hours: bool = False
     """Only actors with OSM hours (the others can never be « open now »)."""
     ids: tuple[str, ...] | None = None
+    territory: str | None = None
+    """Only the places this territory sees (SQL ``territory_sees``: its envelope, or for the
+    instance's own territory what no added territory holds)."""
     """Only these actors (second step of an « open now » search)."""
 
 
@@ -53,6 +56,7 @@ WHERE = """
     AND (%(tsquery)s::text IS NULL OR a.search @@ to_tsquery('simple', %(tsquery)s))
     AND (NOT %(has_hours)s OR a.horaires_accueil IS NOT NULL)
     AND (%(ids)s::uuid[] IS NULL OR a.id = ANY(%(ids)s::uuid[]))
+    AND (%(territory)s::text IS NULL OR territory_sees(%(territory)s, a.geom))
     AND CASE WHEN %(staff)s THEN
             CASE WHEN %(status)s::text IS NULL THEN a.status <> 'fermee'
                  ELSE a.status = %(status)s END
@@ -100,6 +104,7 @@ def _params(filters: Filters, viewer: Viewer, **extra: Any) -> dict[str, Any]:
         "status": filters.status,
         "has_hours": filters.has_hours,
         "ids": list(filters.ids) if filters.ids is not None else None,
+        "territory": filters.territory,
         "staff": viewer.staff,
         "today": viewer.today,
         **extra,

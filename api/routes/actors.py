@@ -134,6 +134,7 @@ def list_actors(
         status=status if principal and principal.is_staff else None,
         at=at,
         helplines_file=settings.helplines_file,
+        territory_id=settings.territory,
     )
     return _geojson(found)
 

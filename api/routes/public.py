@@ -46,7 +46,7 @@ async def public_observations(
     async def compute() -> bytes:
         return await in_thread(request, public.observations_json, config, kind, theme, demo)
 
-    content = await _cache(request, settings).get((kind, theme, demo), compute)
+    content = await _cache(request, settings).get((settings.territory, kind, theme, demo), compute)
     return Response(content, media_type="application/geo+json")
 
 

@@ -26,10 +26,13 @@ GEOJSON = "application/geo+json"
 )
 def list_qpv(
     conn: ConnDep,
+    settings: SettingsDep,
     generation: Generation,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat")] = None,
 ) -> Response:
-    return Response(qpv.feature_collection(conn, generation, parse_bbox(bbox)), media_type=GEOJSON)
+    """The QPV of the territory the address serves."""
+    text = qpv.feature_collection(conn, generation, parse_bbox(bbox), settings.territory)
+    return Response(text, media_type=GEOJSON)
 
 
 @router.get("/lookup", summary="Dans quel QPV se trouve ce point ?", response_model=LookupResult)
@@ -58,10 +61,11 @@ def lookup(conn: ConnDep, settings: SettingsDep, point: LonLat, generation: Gene
 )
 def get_qpv(
     conn: ConnDep,
+    settings: SettingsDep,
     code: Annotated[str, Path(max_length=16, description="Code QPV, ex. QP044005")],
     generation: Annotated[int | None, Query(description="2015 ou 2024")] = None,
 ) -> Response:
-    text = qpv.feature(conn, code.strip().upper(), generation)
+    text = qpv.feature(conn, code.strip().upper(), generation, settings.territory)
     if text is None:
         raise NotFound(f"quartier prioritaire inconnu : {code}")
     return Response(text, media_type=GEOJSON)

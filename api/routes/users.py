@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from accounts import audit
 from accounts import service as accounts
@@ -32,7 +32,11 @@ def _out(user: User) -> dict[str, Any]:
 
 @router.post("/users", status_code=201, response_model=UserCreated, summary="Créer un compte")
 def create_user(
-    body: UserCreate, conn: ConnDep, settings: SettingsDep, _admin: AdminPrincipal
+    body: UserCreate,
+    request: Request,
+    conn: ConnDep,
+    settings: SettingsDep,
+    _admin: AdminPrincipal,
 ) -> Any:
     """With ``password`` the account can log in (``POST /api/auth/login``); the token returned
     here expires like a session. ``scope_qpv``/``scope_communes`` restrict a planner."""
@@ -46,6 +50,12 @@ def create_user(
         scope={"scope_qpv": body.scope_qpv, "scope_communes": body.scope_communes},
         token_ttl=None if body.role is Role.BODY else timedelta(hours=settings.staff_token_hours),
         email=body.email,
+        territory_id=body.territory_id
+        or (
+            settings.territory
+            if settings.territory != request.app.state.settings.territory
+            else None
+        ),
     )
     return {"id": user.id, "login": user.login, "role": user.role, "token": token}
 

@@ -25,3 +25,31 @@ ALTER TABLE users ADD COLUMN territory_id text REFERENCES territory (id);
 COMMENT ON COLUMN users.territory_id IS
     'territory the account works in (NULL: the instance default; an admin with NULL is the '
     'operator of every territory)';
+
+-- What a territory's public pages and staff see of a place ``g``: a territory added from its
+-- file (``source`` set) sees what lies in its envelope; the instance's own territories (built
+-- in, ``source`` NULL) see everything that no added territory holds — so adding a city takes
+-- its places out of the Métropole's pages and changes nothing else.
+CREATE FUNCTION territory_sees(territory_id text, g geometry) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        -- no added territory (the common case): nothing to cut (an uncorrelated test, once)
+        WHEN NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL) THEN true
+        WHEN (SELECT source IS NULL FROM territory WHERE id = territory_id) THEN NOT EXISTS (
+            SELECT 1 FROM territory z
+            WHERE z.source IS NOT NULL AND z.id <> territory_id AND ST_Intersects(z.geom, g))
+        ELSE EXISTS (
+            SELECT 1 FROM territory z WHERE z.id = territory_id AND ST_Intersects(z.geom, g))
+    END
+$$;
+
+-- The same for a cell of the public grid (its centre; cells are ``cell`` metres, EPSG:2154).
+CREATE FUNCTION territory_sees_cell(territory_id text, ix bigint, iy bigint, cell integer)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL) THEN true
+        ELSE territory_sees(territory_id, ST_Transform(ST_SetSRID(
+            ST_MakePoint((ix + 0.5) * cell, (iy + 0.5) * cell), 2154), 4326))
+    END
+$$;

@@ -163,12 +163,19 @@ _FEATURE_SQL = """
 """
 
 
+IN_TERRITORY = """(%(terr)s::text IS NULL
+    OR territory_sees(%(terr)s, ST_PointOnSurface(geom)))"""
+"""A QPV belongs to the territory holding a point of its surface (never a neighbour's QPV
+that merely touches the envelope); see the SQL function ``territory_sees``."""
+
+
 def feature_collection(
     conn: psycopg.Connection[Any],
     generation: int,
     bbox: tuple[float, float, float, float] | None = None,
+    territory_id: str | None = None,
 ) -> str:
-    """GeoJSON FeatureCollection of one generation, built in SQL, as text."""
+    """GeoJSON FeatureCollection of one generation (of one territory), built in SQL."""
     row = conn.execute(
         f"""
         SELECT json_build_object(
@@ -179,21 +186,28 @@ def feature_collection(
           AND (%(bbox)s::float8[] IS NULL OR geom && ST_MakeEnvelope(
                 (%(bbox)s::float8[])[1], (%(bbox)s::float8[])[2],
                 (%(bbox)s::float8[])[3], (%(bbox)s::float8[])[4], 4326))
+          AND {IN_TERRITORY}
         """,
-        {"g": generation, "bbox": list(bbox) if bbox else None},
+        {"g": generation, "bbox": list(bbox) if bbox else None, "terr": territory_id},
     ).fetchone()
     return str(row[0]) if row else '{"type":"FeatureCollection","features":[]}'
 
 
-def feature(conn: psycopg.Connection[Any], code: str, generation: int | None) -> str | None:
+def feature(
+    conn: psycopg.Connection[Any],
+    code: str,
+    generation: int | None,
+    territory_id: str | None = None,
+) -> str | None:
     """One QPV as a GeoJSON Feature (text); the newest generation when not given."""
     row = conn.execute(
         f"""
         SELECT {_FEATURE_SQL}::text FROM qpv
         WHERE code = %(c)s AND (%(g)s::smallint IS NULL OR generation = %(g)s)
+          AND {IN_TERRITORY}
         ORDER BY generation DESC LIMIT 1
         """,
-        {"c": code, "g": generation},
+        {"c": code, "g": generation, "terr": territory_id},
     ).fetchone()
     return str(row[0]) if row else None
 

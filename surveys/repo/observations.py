@@ -18,7 +18,8 @@ from surveys.repo import located
 
 _REF = """
 SELECT o.id, o.kind, o.walk_id, o.participant_id, o.author_user_id, o.payload_hash,
-       o.moderation, o.followup, v.category, v.qpv_codes, o.responsible_body
+       o.moderation, o.followup, v.category, v.qpv_codes, o.responsible_body,
+       ARRAY(SELECT z.id FROM territory z WHERE ST_Intersects(z.geom, v.geom)) AS territories
 FROM observations o
 JOIN observation_versions v ON v.observation_id = o.id AND v.version = o.current_version
 """
@@ -44,6 +45,7 @@ def _ref(row: dict[str, Any]) -> ObservationRef:
         category=row["category"],
         qpv_codes=tuple(row["qpv_codes"]),
         responsible_body=row.get("responsible_body"),
+        territories=tuple(row["territories"]) if row.get("territories") is not None else None,
     )
 
 

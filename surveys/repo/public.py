@@ -85,6 +85,7 @@ _GRID_COUNTS = """
           AND t.n - COALESCE(r.n, 0) >= GREATEST(%(k)s, 1)
           AND (%(kind)s::text IS NULL OR t.kind = %(kind)s)
           AND (%(theme)s::text IS NULL OR t.theme = %(theme)s)
+          AND (%(terr)s::text IS NULL OR territory_sees_cell(%(terr)s, t.ix, t.iy, %(cell)s))
         ORDER BY t.kind, t.theme, t.ix, t.iy
         """
 """The public aggregate from the maintained totals: per cell, every published observation
@@ -201,10 +202,12 @@ def grid_features(
     labels: dict[str, str],
     kind: str | None = None,
     theme: str | None = None,
+    territory: str | None = None,
 ) -> tuple[str, int]:
     """Cells of a fixed ``cell_m`` grid in EPSG:2154 with at least ``min_count`` observations of
     one kind and theme (GUSP: category), observed more than ``delay_days`` ago and published, as
-    a GeoJSON array of features (text built by PostgreSQL) and the total count they show.
+    a GeoJSON array of features (text built by PostgreSQL) and the total count they show; only
+    the cells ``territory`` sees when given (SQL ``territory_sees_cell``).
 
     Each feature holds the cell polygon (EPSG:4326, computed from the cell indices — the
     observations' own coordinates never leave the database), the count, the first and last
@@ -220,6 +223,7 @@ def grid_features(
             "kind": kind,
             "theme": theme,
             "labels": Jsonb(labels),
+            "terr": territory,
         },
     ).fetchone()
     if row is None:

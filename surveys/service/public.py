@@ -80,6 +80,7 @@ def _collection(
         labels={code: grid().label_of(code) for code in codes},
         kind=kind.value if kind else None,
         theme=theme,
+        territory=config.territory,
     )
     body: dict[str, Any] = {
         "type": "FeatureCollection",

@@ -68,6 +68,7 @@ def _public_rows(conn: psycopg.Connection[Any], sql: str, delay: int) -> list[tu
         "demo": False,
         "kind": None,
         "theme": None,
+        "terr": None,
     }
     rows = conn.execute(sql, params).fetchall()  # the polygon: text (maintained) or json (full)
     return [(*r[:-1], json.loads(r[-1]) if isinstance(r[-1], str) else r[-1]) for r in rows]
