@@ -276,6 +276,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/hotspots"): roles(PL, M, A, scoped=True, audit="read_hotspots", locations=True),
     ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export", locations=True),
     ("GET", "/quartiers"): PUBLIC_HEAVY,
+    ("GET", "/territoires"): PUBLIC_HEAVY,
+    ("GET", "/api/territories"): PUBLIC_HEAVY,
     ("GET", "/quartiers/comparer"): PUBLIC_HEAVY,
     ("GET", "/quartiers/zones-sensibles"): roles(
         PL, M, A, scoped=True, audit="read_hotspots", locations=True

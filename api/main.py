@@ -31,6 +31,7 @@ from api.pages import selfcheck as selfcheck_pages
 from api.pages import selfupdate as selfupdate_pages
 from api.pages import session as session_pages
 from api.pages import suivi as suivi_pages
+from api.pages import territories as territory_pages
 from api.pages.equipe import accounts as staff_accounts
 from api.pages.equipe import directory as staff_directory
 from api.pages.equipe import exhibitions as staff_exhibitions
@@ -110,6 +111,7 @@ ROUTERS = [
     invitation_pages.router,
     suivi_pages.router,
     selfupdate_pages.router,
+    territory_pages.router,
     staff_home.router,
     staff_walks.router,
     staff_moderation.router,

@@ -13,6 +13,7 @@ rewritten: serve a territory from its host for the field app and the maps).
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geo import territories
+
+log = logging.getLogger("cartegalite.api")
 
 PREFIX = re.compile(r"^/t/([a-z0-9-]{2,60})(/.*)?$")
 _LINKS = re.compile(rb'((?:href|src|action)=")/(?!/)')
@@ -40,8 +43,15 @@ class Catalogue:
     loaded_at: float = 0.0
 
 
+LOAD_TIMEOUT_S = 0.5
+"""How long a catalogue reload waits for a connection (the database may be down: the request
+then goes on with the catalogue it had)."""
+SKIPPED = ("/health", "/static/")
+"""Paths that never depend on the territory (and must answer while the database is down)."""
+
+
 def load(pool: Any) -> Catalogue:
-    with pool.connection() as conn:
+    with pool.connection(timeout=LOAD_TIMEOUT_S) as conn:
         rows = conn.execute(
             "SELECT id, qpv_generations[1], helplines_file FROM territory"
         ).fetchall()
@@ -59,7 +69,12 @@ async def catalogue(app: Any, missed: bool = False) -> Catalogue:
     current: Catalogue | None = getattr(app.state, "territories", None)
     age = time.monotonic() - current.loaded_at if current else float("inf")
     if current is None or age > REFRESH_S or (missed and age > MISS_REFRESH_S):
-        current = await to_thread.run_sync(load, app.state.pool)
+        try:
+            current = await to_thread.run_sync(load, app.state.pool)
+        except Exception as exc:  # database unreachable: keep what we knew, retry later
+            log.warning("territory catalogue not reloaded: %s", type(exc).__name__)
+            kept = current or Catalogue()
+            current = Catalogue(kept.ids, kept.hosts, kept.details, time.monotonic())
         app.state.territories = current
     return current
 
@@ -77,6 +92,9 @@ class TerritoryResolver:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        if path.startswith(SKIPPED):
+            await self.app(scope, receive, send)
+            return
         state = scope.setdefault("state", {})
         found = PREFIX.match(path)
         if found:

@@ -75,6 +75,7 @@ def list_cmd() -> None:
     with runtime.cli_errors(), connect(runtime.database_url(settings), autocommit=True) as conn:
         rows = territories.all_territories(conn)
     table = Table(title=f"{len(rows)} territoire(s)")
+    console = Console()  # built now: the width of the terminal (COLUMNS) of this run
     for column in ("id", "nom", "communes", "QPV", "hôtes", "par défaut"):
         table.add_column(column)
     for r in rows:
@@ -86,7 +87,7 @@ def list_cmd() -> None:
             ", ".join(r.hosts) or "—",
             "oui" if r.id == settings.territory else "",
         )
-    out.print(table)
+    console.print(table)
 
 
 @app.command("show")
@@ -96,6 +97,7 @@ def show(territory_id: Annotated[str, typer.Argument(help="Identifiant du territ
     with runtime.cli_errors(), connect(runtime.database_url(settings), autocommit=True) as conn:
         row = territories.one(conn, territory_id)
         communes = territories.communes_of(conn, territory_id)
+    out = Console(soft_wrap=True)  # paths and lists on one line each, whatever the width
     out.print(f"[bold]{row.id}[/] « {row.name} »")
     out.print(f"emprise : {', '.join(f'{v:.4f}' for v in row.bounds)}")
     out.print(f"générations QPV : {', '.join(map(str, row.qpv_generations))} ; {row.qpv} QPV")

@@ -86,7 +86,10 @@ BREAKDOWN_KEYS = {
 
 
 def breakdown(
-    conn: psycopg.Connection[Any], keys: tuple[str, ...], min_count: int
+    conn: psycopg.Connection[Any],
+    keys: tuple[str, ...],
+    min_count: int,
+    territory_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Counts of testimonies per combination of ``keys``, only those ≥ ``min_count`` (the
     smaller ones never leave the database). With ``ground``, a testimony counts once per
@@ -99,18 +102,23 @@ def breakdown(
     )
     query = sql.SQL(
         "SELECT {cols}, count(*) AS n FROM selfcheck_testimony t {lateral} "
+        "WHERE %s::text IS NULL OR territory_sees_place(%s, t.qpv, t.commune) "
         "GROUP BY {groups} HAVING count(*) >= %s ORDER BY n DESC, {groups}"
     ).format(
         cols=sql.SQL(", ").join(columns),
         lateral=lateral,
         groups=sql.SQL(", ").join(sql.SQL(str(i + 1)) for i in range(len(keys))),
     )
-    rows = conn.execute(query, (min_count,)).fetchall()
+    rows = conn.execute(query, (territory_id, territory_id, min_count)).fetchall()
     return [{**dict(zip(keys, row[:-1], strict=True)), "n": int(row[-1])} for row in rows]
 
 
-def total_testimonies(conn: psycopg.Connection[Any]) -> int:
-    row = conn.execute("SELECT count(*) FROM selfcheck_testimony").fetchone()
+def total_testimonies(conn: psycopg.Connection[Any], territory_id: str | None = None) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM selfcheck_testimony t "
+        "WHERE %(t)s::text IS NULL OR territory_sees_place(%(t)s, t.qpv, t.commune)",
+        {"t": territory_id},
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -231,21 +239,26 @@ def place_names(conn: psycopg.Connection[Any], territory_id: str) -> dict[str, s
     return {str(r[0]): str(r[1]) for r in rows}
 
 
-def snapshot(conn: psycopg.Connection[Any], day: date) -> dict[str, Any] | None:
+def snapshot(
+    conn: psycopg.Connection[Any], day: date, territory_id: str = ""
+) -> dict[str, Any] | None:
     """The public statistics published for ``day`` (None before the day's first read)."""
     row = conn.execute(
-        "SELECT body FROM selfcheck_stats_snapshot WHERE day = %s AND audience = 'public'",
-        (day,),
+        "SELECT body FROM selfcheck_stats_snapshot WHERE day = %s AND audience = 'public' "
+        "AND territory = %s",
+        (day, territory_id),
     ).fetchone()
     return dict(row[0]) if row else None
 
 
-def save_snapshot(conn: psycopg.Connection[Any], day: date, body: dict[str, Any]) -> None:
+def save_snapshot(
+    conn: psycopg.Connection[Any], day: date, body: dict[str, Any], territory_id: str = ""
+) -> None:
     """Store ``body`` as the day's public statistics unless another worker did first; drop
     the snapshots older than a week."""
     conn.execute(
-        "INSERT INTO selfcheck_stats_snapshot (day, audience, body) VALUES (%s, 'public', %s) "
-        "ON CONFLICT DO NOTHING",
-        (day, Jsonb(body)),
+        "INSERT INTO selfcheck_stats_snapshot (day, audience, body, territory) "
+        "VALUES (%s, 'public', %s, %s) ON CONFLICT DO NOTHING",
+        (day, Jsonb(body), territory_id),
     )
     conn.execute("DELETE FROM selfcheck_stats_snapshot WHERE day < %s - 7", (day,))

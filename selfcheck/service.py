@@ -167,12 +167,12 @@ def statistics(
     if staff:
         return stats.testimonies(conn, config, ruleset, staff=True)
     day = hours.paris_now().date()
-    published = repo.snapshot(conn, day)
+    published = repo.snapshot(conn, day, config.territory)
     if published is None:
         with conn.transaction():
             body = {**stats.testimonies(conn, config, ruleset, staff=False), "day": day.isoformat()}
-            repo.save_snapshot(conn, day, body)
-        published = repo.snapshot(conn, day)
+            repo.save_snapshot(conn, day, body, config.territory)
+        published = repo.snapshot(conn, day, config.territory)
     if published is None:
         raise InvariantError("the day's statistics snapshot was not stored")
     return published

@@ -46,7 +46,7 @@ def testimonies(
     only those ≥ ``config.min_count``; labels in French."""
     k = config.min_count
     names = repo.place_names(conn, config.territory)
-    total = repo.total_testimonies(conn)
+    total = repo.total_testimonies(conn, config.territory)
     out: dict[str, Any] = {
         "min_count": k,
         "total": total if total >= k else None,
@@ -55,7 +55,7 @@ def testimonies(
         "breakdowns": {},
     }
     for keys in STAFF_BREAKDOWNS if staff else PUBLIC_BREAKDOWNS:
-        rows = repo.breakdown(conn, keys, k)
+        rows = repo.breakdown(conn, keys, k, config.territory)
         out["breakdowns"]["_".join(keys)] = [_labelled(row, names, ruleset) for row in rows]
     return out
 

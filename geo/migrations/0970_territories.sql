@@ -53,3 +53,26 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
             ST_MakePoint((ix + 0.5) * cell, (iy + 0.5) * cell), 2154), 4326))
     END
 $$;
+
+-- The same for a place named by a QPV code or a commune INSEE code (self-check testimonies).
+CREATE FUNCTION territory_sees_place(territory_id text, qpv_code text, insee text)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL) THEN true
+        WHEN qpv_code IS NOT NULL THEN COALESCE((
+            SELECT territory_sees(territory_id, ST_PointOnSurface(q.geom)) FROM qpv q
+            WHERE q.code = qpv_code ORDER BY q.generation DESC LIMIT 1), false)
+        WHEN (SELECT source IS NULL FROM territory WHERE id = territory_id) THEN NOT EXISTS (
+            SELECT 1 FROM territory_commune c JOIN territory z ON z.id = c.territory_id
+            WHERE z.source IS NOT NULL AND z.id <> territory_id AND c.insee_code = insee)
+        ELSE EXISTS (
+            SELECT 1 FROM territory_commune c
+            WHERE c.territory_id = territory_id AND c.insee_code = insee)
+    END
+$$;
+
+-- The self-check's public statistics: one snapshot a day per territory.
+ALTER TABLE selfcheck_stats_snapshot ADD COLUMN territory text NOT NULL DEFAULT '';
+ALTER TABLE selfcheck_stats_snapshot DROP CONSTRAINT selfcheck_stats_snapshot_pkey;
+ALTER TABLE selfcheck_stats_snapshot ADD PRIMARY KEY (day, audience, territory);

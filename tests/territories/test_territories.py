@@ -265,3 +265,40 @@ def test_staff_work_in_their_own_territory_only(
 def test_without_added_territory_nothing_changes(client: TestClient, path: str) -> None:
     """The instance alone: every place is the default territory's (what the suite tested)."""
     assert client.get(path, headers=G).text == client.get(path).text
+
+
+def test_territories_compared_in_one_protected_table(
+    db_url: str, grenoble_files: Path, client: TestClient, conn: Any
+) -> None:
+    """Self-check testimonies per territory (from each territory's places), suppressed like
+    the dashboards: 3 in Grenoble are hidden — and Nantes' 7 with them, since the column's
+    total would give Grenoble's away; with 6 in Grenoble both show."""
+    from selfcheck import repo as selfcheck_repo
+    from selfcheck.models import Testimony
+
+    _add(db_url, grenoble_files)
+
+    def testify(n: int, qpv: str) -> None:
+        for _ in range(n):
+            selfcheck_repo.insert_testimony(
+                conn, Testimony(("origine",), "emploi", qpv, None, None, None)
+            )
+
+    testify(7, "QP044007")
+    testify(3, "QP038006")
+    body = client.get("/api/territories").json()
+    rows = {r["id"]: r for r in body["rows"]}
+    assert set(rows) == {"nantes-metropole", GRENOBLE_ID}
+    assert (
+        rows[GRENOBLE_ID]["testimonies"] is None and rows["nantes-metropole"]["testimonies"] is None
+    )
+    assert rows[GRENOBLE_ID]["qpv"] == 2 and rows["nantes-metropole"]["qpv"] >= 15
+    testify(3, "QP038006")
+    rows = {r["id"]: r for r in client.get("/api/territories").json()["rows"]}
+    assert rows[GRENOBLE_ID]["testimonies"] == 6 and rows["nantes-metropole"]["testimonies"] == 7
+    page = client.get("/territoires", headers=G).text
+    assert "Grenoble-Alpes (test)" in page and "Témoignages de l&#39;autotest" in page
+    # each territory's own self-check statistics count its own testimonies only
+    stats_g = client.get("/api/selfcheck/stats", headers=G).json()
+    stats_n = client.get("/api/selfcheck/stats").json()
+    assert stats_g["total"] == 6 and stats_n["total"] == 7
