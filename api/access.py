@@ -277,6 +277,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export", locations=True),
     ("GET", "/quartiers"): PUBLIC_HEAVY,
     ("GET", "/territoires"): PUBLIC_HEAVY,
+    # --- « Sports et femmes »: facilities, presence counts (dashboard section: k sessions) ---
+    ("GET", "/api/sports/facilities"): PUBLIC_HEAVY,
+    ("GET", "/api/qpv/{code}/sport"): PUBLIC_HEAVY,
+    ("POST", "/api/presence"): roles(P, F, PL, A, scoped=True),
     ("GET", "/api/territories"): PUBLIC_HEAVY,
     ("GET", "/quartiers/comparer"): PUBLIC_HEAVY,
     ("GET", "/quartiers/zones-sensibles"): roles(

@@ -57,6 +57,7 @@ from api.routes import exhibitions as exhibitions_routes
 from api.routes import exports as export_routes
 from api.routes import open311 as open311_routes
 from api.routes import planning as planning_routes
+from api.routes import presence as presence_routes
 from api.routes import selfcheck as selfcheck_routes
 from api.routes import suivi as suivi_routes
 from api.territory import TerritoryResolver
@@ -112,6 +113,7 @@ ROUTERS = [
     suivi_pages.router,
     selfupdate_pages.router,
     territory_pages.router,
+    presence_routes.router,
     staff_home.router,
     staff_walks.router,
     staff_moderation.router,

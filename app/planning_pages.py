@@ -578,3 +578,64 @@ def report(r: dict[str, Any]) -> ReportView:
             for i in r["issues"]
         ),
     )
+
+
+@dataclass(frozen=True)
+class FacilityRow:
+    name: str
+    kind: str
+    where: str
+    free_access: str
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    place: str
+    cells: tuple[str, ...]
+    """One per time slot, then all slots together: « 38 % (12 séances) » or « moins de k »."""
+
+
+@dataclass(frozen=True)
+class SportView:
+    """« Sports et femmes » on a QPV's dashboard."""
+
+    facilities: tuple[FacilityRow, ...]
+    slots: tuple[str, ...]
+    shares: tuple[ShareRow, ...]
+    quarters: tuple[tuple[str, str], ...]
+    min_sessions: int
+    minutes: int
+    source: str
+
+
+def _share(cell: dict[str, Any], k: int) -> str:
+    if cell["sessions"] is None:
+        return f"moins de {k} séances"
+    share = "—" if cell["share"] is None else f"{cell['share']} %"
+    return f"{share} ({cell['sessions']} séances, {cell['people']} personnes)"
+
+
+def sport(s: dict[str, Any]) -> SportView:
+    """The view model of the dashboard's « Sports et femmes » section."""
+    k = int(s["min_sessions"])
+    sources = {f"{f['source']}, extraction du {f['source_date']}" for f in s["facilities"]}
+    return SportView(
+        facilities=tuple(
+            FacilityRow(
+                f["name"],
+                f["kind"] or "—",
+                "dans le quartier" if f["inside"] else f"à {f['distance_m']} m",
+                {True: "oui", False: "non"}.get(f["free_access"], "non renseigné"),
+            )
+            for f in s["facilities"]
+        ),
+        slots=tuple(s["slots"]),
+        shares=tuple(
+            ShareRow(r["place"], tuple(_share(c, k) for c in [*r["slots"], r["all"]]))
+            for r in s["shares"]
+        ),
+        quarters=tuple((q["quarter"], _share(q, k)) for q in s["quarters"]),
+        min_sessions=k,
+        minutes=int(s["minutes"]),
+        source=" ; ".join(sorted(sources)) or "—",
+    )

@@ -20,6 +20,7 @@ from cli import privacy as privacy_cli
 from cli import report as report_cli
 from cli import runtime
 from cli import schools as schools_cli
+from cli import sports as sports_cli
 from cli import surveys as surveys_cli
 from cli import territory as territory_cli
 from geo.errors import DomainError
@@ -46,6 +47,7 @@ app.add_typer(maps_cli.app, name="map")
 app.add_typer(report_cli.app, name="report")
 app.add_typer(printing_cli.app, name="print")
 app.add_typer(territory_cli.app, name="territory")
+app.add_typer(sports_cli.app, name="sports")
 
 out = Console()
 err = Console(stderr=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
+
+import folium
 
 from maps import page, parts
 from maps.layers import qpv_layer
@@ -10,12 +13,34 @@ from maps.parts import Heading, MapPage
 from maps.render import Bounds, Legend, base_map, geojson_bounds
 from maps.styles import QPV_STYLE, Tiles
 
+FACILITY_COLOR = "#1b6e3a"
+
+
+def facilities_layer(facilities: dict[str, Any]) -> folium.FeatureGroup:
+    """Sports facilities (census Data ES) as small green circles, name and type as tooltip
+    (escaped), on their own layer."""
+    layer = folium.FeatureGroup(name="Équipements sportifs (Data ES)")
+    for f in facilities["features"]:
+        lon, lat = f["geometry"]["coordinates"][:2]
+        props = f["properties"]
+        label = html.escape(f"{props.get('name', '')} — {props.get('kind') or 'équipement'}")
+        folium.CircleMarker(
+            location=(lat, lon),
+            radius=6,
+            color=FACILITY_COLOR,
+            fill=True,
+            fill_opacity=0.8,
+            tooltip=label,
+        ).add_to(layer)
+    return layer
+
 
 def qpv_map(
     fc: dict[str, Any],
     generation: int,
     tiles: Tiles | None,
     fallback_bounds: Bounds | None = None,
+    facilities: dict[str, Any] | None = None,
 ) -> MapPage:
     """The page: QPV polygons fitted to their bounds, legend, layer control, scale and
     the same information as a table.
@@ -37,7 +62,12 @@ def qpv_map(
     if fc["features"]:
         qpv_layer(fc, generation).add_to(m)
     swatch = f"background:{QPV_STYLE['fillColor']};border:2px solid {QPV_STYLE['color']}"
-    Legend("Légende", [(swatch, f"Quartier prioritaire (QPV {generation})")]).add_to(m)
+    entries = [(swatch, f"Quartier prioritaire (QPV {generation})")]
+    if facilities is not None:
+        facilities_layer(facilities).add_to(m)
+        dot = f"background:{FACILITY_COLOR};border-radius:50%"
+        entries.append((dot, f"Équipement sportif ({len(facilities['features'])}, Data ES)"))
+    Legend("Légende", entries).add_to(m)
     rows = [
         (
             p["code"],
@@ -51,4 +81,23 @@ def qpv_map(
     table = parts.table(
         "Liste des quartiers", ["Code", "Quartier", "Commune(s)", "Population"], rows, "cg-table"
     )
-    return MapPage(m, Heading(title, note), below=[table])
+    below: list[Any] = [table]
+    if facilities is not None:
+        below.append(
+            parts.table(
+                "Équipements sportifs",
+                ["Équipement", "Type", "Commune", "QPV", "Source"],
+                [
+                    (
+                        p["name"],
+                        p.get("kind") or "",
+                        p.get("commune") or "",
+                        p.get("qpv_code") or "",
+                        f"{p.get('source')}, {p.get('source_date')}",
+                    )
+                    for p in (f["properties"] for f in facilities["features"])
+                ],
+                "cg-table",
+            )
+        )
+    return MapPage(m, Heading(title, note), below=below)

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from geo.errors import Invalid
 
@@ -34,10 +35,26 @@ class Principle:
 
 
 @dataclass(frozen=True)
+class Presence:
+    """The count item of the grid: groups of people counted during a few minutes."""
+
+    groups: tuple[Entry, ...]
+    minutes: int
+    max_per_group: int
+    share_of: str
+    share_among: tuple[str, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(g.code for g in self.groups)
+
+
+@dataclass(frozen=True)
 class Grid:
     principles: tuple[Principle, ...]
     categories: tuple[Entry, ...]
     scales: dict[str, dict[int, str]]
+    presence: Presence | None = None
 
     @property
     def themes(self) -> tuple[str, ...]:
@@ -113,7 +130,20 @@ def grid() -> Grid:
         set(c.code for c in categories)
     ) != len(categories):
         raise ValueError(f"duplicate code in {_FILE.name}: {codes}")
-    return Grid(principles, categories, scales)
+    return Grid(principles, categories, scales, _presence(raw.get("presence")))
+
+
+def _presence(raw: dict[str, Any] | None) -> Presence | None:
+    if raw is None:
+        return None
+    groups = tuple(Entry(g["code"], g["label"]) for g in raw["groups"])
+    codes = {g.code for g in groups}
+    among = tuple(raw["share_among"])
+    if raw["share_of"] not in among or not set(among) <= codes or len(codes) != len(groups):
+        raise ValueError(f"{_FILE.name}: [presence] share_of/share_among must name its groups")
+    return Presence(
+        groups, int(raw["minutes"]), int(raw["max_per_group"]), str(raw["share_of"]), among
+    )
 
 
 @cache

@@ -23,11 +23,12 @@ INTERNAL = {
     "exhibitions",
     "selfcheck",
     "planning",
+    "sports",
     "maps",
     "api",
     "cli",
 }
-DOMAINS = {"surveys", "actors", "exhibitions", "selfcheck", "planning"}
+DOMAINS = {"surveys", "actors", "exhibitions", "selfcheck", "planning", "sports"}
 
 ALLOWED: dict[str, set[str]] = {
     "ui": {"ui"},
@@ -37,7 +38,8 @@ ALLOWED: dict[str, set[str]] = {
     "actors": {"actors", "accounts", "geo"},
     "exhibitions": {"exhibitions", "actors", "accounts", "geo"},
     "selfcheck": {"selfcheck", "actors", "accounts", "geo"},
-    "planning": {"planning", "surveys", "actors", "exhibitions", "accounts", "geo"},
+    "planning": {"planning", "surveys", "actors", "exhibitions", "sports", "accounts", "geo"},
+    "sports": {"sports", "geo"},
     "maps": {"maps", "ui", "geo", *DOMAINS},
     "app": INTERNAL - {"api", "cli"},
     "api": INTERNAL - {"cli"},

@@ -30,6 +30,7 @@ from geo import qpv, territory
 from maps.planning import hotspot_page
 from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
+from planning import sport as sport_section
 from planning.models import current_year
 from planning.report import Version
 from ui.templating import render
@@ -103,7 +104,10 @@ def dashboard_page(
 ) -> HTMLResponse:
     audience = planning_policy.audience(principal)
     d = dashboard.dashboard(conn, config, code, year, audience, demo)
-    return _page("dashboard", view=pages.dashboard(d, current_year()))
+    sport = pages.sport(
+        sport_section.section(conn, d["qpv"]["code"], config.generation, config.public_min_count)
+    )
+    return _page("dashboard", view=pages.dashboard(d, current_year()), sport=sport)
 
 
 @router.get(

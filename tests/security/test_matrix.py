@@ -177,6 +177,25 @@ def _actor(w: World, _who: str) -> dict[str, Any]:
     return {**ACTOR, "nom": f"Point d'écoute {w.n()}"}
 
 
+def _presence(w: World, who: str) -> Made:
+    """A count at the first stop of walk A (a new id each call)."""
+    row = w.conn.execute(
+        "SELECT id::text FROM walk_stops WHERE walk_id = %s ORDER BY position LIMIT 1",
+        (w.walk_a["id"],),
+    ).fetchone()
+    assert row is not None
+    stop = row[0]
+    return "/api/presence", {
+        "json": {
+            "id": str(uuid.uuid4()),
+            "walk_id": w.walk_a["id"],
+            "stop_id": stop,
+            "observed_at": datetime.now(UTC).isoformat(),
+            "counts": {"femmes": 2, "hommes": 5, "enfants": 1},
+        }
+    }
+
+
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/health"): Case(get("/health")),
     ("GET", "/openapi.json"): Case(get("/openapi.json")),
@@ -346,6 +365,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/me/suivi/lien"): Case(lambda w, _: ("/api/me/suivi/lien", {}), 201),
     ("GET", "/suivi/{token}"): Case(get("/suivi/cg_inconnu"), 404),
     ("GET", "/mise-a-jour/{token}"): Case(get("/mise-a-jour/" + "x" * 43), 404),
+    ("POST", "/api/presence"): Case(
+        _presence, 201, out=frozenset({"participant_b", "facilitator_b", "planner_out"})
+    ),
     ("POST", "/mise-a-jour/{token}"): Case(
         lambda w, who: (
             "/mise-a-jour/" + "x" * 43,
