@@ -97,7 +97,7 @@ def qpv_map(
                     )
                     for p in (f["properties"] for f in facilities["features"])
                 ],
-                "cg-table",
+                "cg-equipements",
             )
         )
     return MapPage(m, Heading(title, note), below=below)
