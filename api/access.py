@@ -277,6 +277,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/exports/{collection}.{fmt}"): Rule(audit="export", locations=True),
     ("GET", "/quartiers"): PUBLIC_HEAVY,
     ("GET", "/territoires"): PUBLIC_HEAVY,
+    ("GET", "/evaluation"): PUBLIC_HEAVY,
+    ("GET", "/api/evaluation"): PUBLIC_HEAVY,
+    ("GET", "/evaluation.pdf"): roles(PL, A),
     # --- « Sports et femmes »: facilities, presence counts (dashboard section: k sessions) ---
     ("GET", "/api/sports/facilities"): PUBLIC_HEAVY,
     ("GET", "/api/qpv/{code}/sport"): PUBLIC_HEAVY,

@@ -21,6 +21,7 @@ from api.hardening import harden, purge_at_start
 from api.middleware import BodyLimit
 from api.pages import actors as actor_pages
 from api.pages import cartes as cartes_pages
+from api.pages import evaluation as evaluation_pages
 from api.pages import exhibitions as exhibitions_pages
 from api.pages import home, maps
 from api.pages import invitation as invitation_pages
@@ -114,6 +115,7 @@ ROUTERS = [
     selfupdate_pages.router,
     territory_pages.router,
     presence_routes.router,
+    evaluation_pages.router,
     staff_home.router,
     staff_walks.router,
     staff_moderation.router,

@@ -639,3 +639,58 @@ def sport(s: dict[str, Any]) -> SportView:
         minutes=int(s["minutes"]),
         source=" ; ".join(sorted(sources)) or "—",
     )
+
+
+@dataclass(frozen=True)
+class EvaluationLine:
+    code: str
+    commitment: str
+    pilot: str
+    indicator: str
+    value: str
+    previous: str
+    target: str
+    target_note: str
+    query: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    territory_name: str
+    year: int
+    k: int
+    lines: tuple[EvaluationLine, ...]
+
+
+def _figure(value: float | None, hidden: bool, kind: str, k: int) -> str:
+    if hidden:
+        return f"moins de {k}" if kind == "count" else f"non publié (moins de {k})"
+    if value is None:
+        return "—"
+    number = f"{value:g}".replace(".", ",")
+    return {"share": f"{number} %", "median": f"{number} jours"}.get(kind, number)
+
+
+def evaluation(e: Any) -> EvaluationView:
+    """The view model of ``/evaluation`` from :func:`planning.evaluation.evaluate`."""
+    return EvaluationView(
+        territory_name=e.territory_name,
+        year=e.year,
+        k=e.k,
+        lines=tuple(
+            EvaluationLine(
+                code=line.commitment.code,
+                commitment=line.commitment.commitment,
+                pilot=line.commitment.pilot,
+                indicator=line.commitment.indicator,
+                value=_figure(line.value, line.hidden, line.commitment.kind, e.k),
+                previous=_figure(line.previous, line.previous_hidden, line.commitment.kind, e.k),
+                target=_figure(line.commitment.target, False, line.commitment.kind, e.k),
+                target_note=line.commitment.target_note,
+                query=line.commitment.query,
+                sql=line.sql,
+            )
+            for line in e.lines
+        ),
+    )

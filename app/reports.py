@@ -19,3 +19,9 @@ def render_report(body: dict[str, Any], inline_css: bool = False) -> str:
     """The report as a standalone French HTML page (CSS inlined for files and PDF)."""
     css = Markup(CSS.read_text(encoding="utf-8")) if inline_css else None  # noqa: S704
     return render("planning/report.html", view=pages.report(body), inline_css=css)
+
+
+def render_evaluation(view: Any, inline_css: bool = False, pdf_url: str | None = None) -> str:
+    """The yearly evaluation as a French HTML page (CSS inlined for files and PDF)."""
+    css = Markup(CSS.read_text(encoding="utf-8")) if inline_css else None  # noqa: S704
+    return render("planning/evaluation.html", view=view, inline_css=css, pdf_url=pdf_url)

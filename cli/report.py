@@ -19,6 +19,7 @@ from app.pdf import ChromiumMissing, html_to_pdf
 from app.reports import render_report
 from app.settings import Settings
 from cli import runtime
+from geo.errors import Invalid
 from geo.postgis import connect
 from planning import report
 from planning.report import Version
@@ -75,3 +76,41 @@ def walk(
         f"{body['version_label']} de « {body['walk']['title']} » écrit dans {out_path} "
         f"({out_path.stat().st_size // 1024} Kio)"
     )
+
+
+@app.command("evaluation")
+def evaluation_cmd(
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Fichier à écrire : evaluation.html ou .pdf")
+    ],
+    year: Annotated[int | None, typer.Option(help="Année civile (défaut : cette année)")] = None,
+    territory_id: Annotated[
+        str | None, typer.Option("--territory", help="Territoire (défaut : celui de l'instance)")
+    ] = None,
+) -> None:
+    """Écrit l'évaluation annuelle de l'Enjeu 3 d'un territoire (HTML autonome ou PDF A4)."""
+    from app import planning_pages
+    from app.reports import render_evaluation
+    from geo import territory
+    from planning import evaluation
+    from planning.models import current_year
+
+    suffix = out_path.suffix.lower()
+    settings = Settings.from_env()
+    with runtime.cli_errors(ChromiumMissing):
+        if suffix not in (".html", ".htm", ".pdf"):
+            raise Invalid(f"extension non prise en charge : {out_path.name} (.html ou .pdf)")
+        with connect(runtime.database_url(settings), autocommit=True) as conn:
+            area = territory.get(conn, territory_id or settings.territory)
+            result = evaluation.evaluate(
+                conn, area.id, area.name, year or current_year(), settings.public_min_count
+            )
+        page = render_evaluation(planning_pages.evaluation(result), inline_css=True)
+        tmp = out_path.with_name(f".{out_path.name}.part")
+        if suffix == ".pdf":
+            with out.status("impression PDF avec Chromium…"):
+                html_to_pdf(page, tmp)
+        else:
+            tmp.write_text(page, encoding="utf-8")
+        tmp.replace(out_path)
+    out.print(f"évaluation {result.year} de « {area.name} » écrite dans {out_path}")
