@@ -284,6 +284,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/sports/facilities"): PUBLIC_HEAVY,
     ("GET", "/api/qpv/{code}/sport"): PUBLIC_HEAVY,
     ("POST", "/api/presence"): roles(P, F, PL, A, scoped=True),
+    ("GET", "/equipe/comptage"): roles(F, PL, A),
+    ("POST", "/equipe/comptage"): roles(F, PL, A, scoped=True, form=True),
     ("GET", "/api/territories"): PUBLIC_HEAVY,
     ("GET", "/quartiers/comparer"): PUBLIC_HEAVY,
     ("GET", "/quartiers/zones-sensibles"): roles(

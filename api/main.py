@@ -39,6 +39,7 @@ from api.pages.equipe import exhibitions as staff_exhibitions
 from api.pages.equipe import gusp as staff_gusp
 from api.pages.equipe import home as staff_home
 from api.pages.equipe import moderation as staff_moderation
+from api.pages.equipe import presence as staff_presence
 from api.pages.equipe import walks as staff_walks
 from api.routes import actors as actor_routes
 from api.routes import (
@@ -116,6 +117,7 @@ ROUTERS = [
     territory_pages.router,
     presence_routes.router,
     evaluation_pages.router,
+    staff_presence.router,
     staff_home.router,
     staff_walks.router,
     staff_moderation.router,

@@ -130,3 +130,20 @@ def exists(conn: psycopg.Connection[Any], facility_id: str) -> bool:
         conn.execute("SELECT 1 FROM sport_facility WHERE id = %s", (facility_id,)).fetchone()
         is not None
     )
+
+
+def choices(conn: psycopg.Connection[Any], territory_id: str) -> list[tuple[str, str]]:
+    """(id, « QPV — name (kind) ») of the facilities attached to a QPV of the territory."""
+    rows = conn.execute(
+        """
+        SELECT f.id, COALESCE(q.name, f.qpv_code) || ' — ' || f.name
+               || COALESCE(' (' || f.kind || ')', '')
+        FROM sport_facility f
+        LEFT JOIN LATERAL (SELECT name FROM qpv WHERE code = f.qpv_code
+                           ORDER BY generation DESC LIMIT 1) q ON true
+        WHERE f.qpv_code IS NOT NULL AND territory_sees(%s, f.geom)
+        ORDER BY 2, f.id
+        """,
+        (territory_id,),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]

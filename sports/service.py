@@ -101,3 +101,8 @@ def import_source(
 def collection(conn: psycopg.Connection[Any], territory_id: str | None, qpv: str | None) -> str:
     """The facilities ``territory_id`` sees (of one QPV when given), as GeoJSON text."""
     return repo.collection(conn, territory_id, qpv.strip().upper() if qpv else None)
+
+
+def choices(conn: psycopg.Connection[Any], territory_id: str) -> list[tuple[str, str]]:
+    """The facilities a counting session can be held at (attached to a QPV)."""
+    return repo.choices(conn, territory_id)

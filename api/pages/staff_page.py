@@ -33,6 +33,7 @@ NOTICES = {
     "regle_enregistree": "La règle d'orientation est enregistrée.",
     "regle_supprimee": "La règle d'orientation est supprimée.",
     "doublon_traite": "La décision sur le doublon possible est enregistrée.",
+    "comptage_enregistre": "Le comptage est enregistré.",
     "lien_envoye": "Le lien de mise à jour est envoyé au lieu.",
     "proposition_appliquee": "La proposition est appliquée ; la fiche est vérifiée aujourd'hui.",
     "proposition_refusee": "La proposition est refusée ; la fiche n'a pas changé.",

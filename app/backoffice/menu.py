@@ -39,10 +39,11 @@ _HOTSPOTS = Link("/quartiers/zones-sensibles", "Zones sensibles", "insécurité 
 _EXHIBITIONS = Link(
     "/equipe/expositions", "Expositions", "calendrier des exemplaires, réserver une présentation"
 )
+_COUNTING = Link("/equipe/comptage", "Compter qui est présent", "séance à un équipement sportif")
 _COVERAGE = Link("/expositions/couverture", "Couverture des collèges", "qui n'est pas atteint")
 
 MENUS: dict[Role, tuple[Link, ...]] = {
-    Role.FACILITATOR: (_WALKS, _NEW_WALK, _EXHIBITIONS, _SAFETY, _DASHBOARDS),
+    Role.FACILITATOR: (_WALKS, _NEW_WALK, _COUNTING, _EXHIBITIONS, _SAFETY, _DASHBOARDS),
     Role.MODERATOR: (_QUEUE, _HOTSPOTS, _DASHBOARDS),
     Role.PLANNER: (
         _REPORTS,
@@ -54,6 +55,7 @@ MENUS: dict[Role, tuple[Link, ...]] = {
         _EXHIBITIONS,
         _COVERAGE,
         _DIRECTORY,
+        _COUNTING,
     ),
     Role.ADMIN: (
         _WALKS,
@@ -70,6 +72,7 @@ MENUS: dict[Role, tuple[Link, ...]] = {
         _EXHIBITIONS,
         _COVERAGE,
         _DIRECTORY,
+        _COUNTING,
     ),
 }
 

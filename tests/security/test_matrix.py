@@ -365,6 +365,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/me/suivi/lien"): Case(lambda w, _: ("/api/me/suivi/lien", {}), 201),
     ("GET", "/suivi/{token}"): Case(get("/suivi/cg_inconnu"), 404),
     ("GET", "/mise-a-jour/{token}"): Case(get("/mise-a-jour/" + "x" * 43), 404),
+    ("GET", "/equipe/comptage"): Case(get("/equipe/comptage")),
+    ("POST", "/equipe/comptage"): Case(
+        form("/equipe/comptage", lambda w, _: {"id": str(uuid.uuid4()), "minutes": "x"}), 422
+    ),
     ("POST", "/api/presence"): Case(
         _presence, 201, out=frozenset({"participant_b", "facilitator_b", "planner_out"})
     ),

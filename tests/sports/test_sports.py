@@ -277,3 +277,51 @@ def test_participants_count_at_their_walk_stops_only(
     facility = _count("E001", at, 1, 1)
     assert client.post("/api/presence", json=facility, headers=walker).status_code == 403
     assert client.post("/api/presence", json=at_stop).status_code == 401
+
+
+def test_the_observer_counts_from_the_back_office(
+    db_url: str, conn: Any, client: TestClient, admin_headers: dict[str, str], tmp_path: Path
+) -> None:
+    """One screen on a phone; the form's own id makes a double submission store once."""
+    from tests.equipe.helpers import ORIGIN, csrf_of, make_staff, sign_in
+
+    path = tmp_path / "data-es.csv"
+    path.write_text(_csv(conn), encoding="utf-8")
+    assert _import(db_url, str(path)).exit_code == 0
+    make_staff(client, admin_headers, "obs.terrain", "facilitator")
+    sign_in(client, "obs.terrain")
+    page = client.get("/equipe/comptage").text
+    assert "Compter qui est présent" in page
+    assert 'value="E001"' in page and 'value="E002"' in page and 'value="E003"' not in page
+    form_id = page.split('name="id" value="', 1)[1].split('"', 1)[0]
+    data = {
+        "csrf_token": csrf_of(page),
+        "id": form_id,
+        "facility_id": "E001",
+        "observed_at": "2026-11-24T17:30",
+        "minutes": "10",
+        "femmes": "4",
+        "hommes": "9",
+        "enfants": "2",
+    }
+    same_site = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"}
+    for _ in range(2):  # a double tap
+        sent = client.post("/equipe/comptage", data=data, headers=same_site, follow_redirects=False)
+        assert sent.status_code == 303, sent.text
+    rows = conn.execute("SELECT facility_id, counts, minutes FROM presence_count").fetchall()
+    assert rows == [("E001", {"femmes": 4, "hommes": 9, "enfants": 2}, 10)]
+    bad = client.post(
+        "/equipe/comptage",
+        data={**data, "id": str(uuid.uuid4()), "femmes": "x"},
+        headers=same_site,
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422 and 'id="f-femmes-erreur"' in bad.text
+    cross = client.post(
+        "/equipe/comptage",
+        data={**data, "id": str(uuid.uuid4())},
+        headers={"Origin": "https://evil.example"},
+        follow_redirects=False,
+    )
+    assert cross.status_code == 403
+    assert conn.execute("SELECT count(*) FROM presence_count").fetchone()[0] == 1
