@@ -26,7 +26,9 @@ TOLERANCE_M = 0.01
 
 def visible_actors(conn: psycopg.Connection[Any]) -> tuple[list[str], np.ndarray]:
     """Ids and (lon, lat) of every actor an anonymous search may return today."""
-    params = dict.fromkeys(("ground", "domain", "public", "commune", "tsquery", "status", "ids"))
+    params = dict.fromkeys(
+        ("ground", "domain", "public", "commune", "tsquery", "status", "ids", "territory")
+    )
     params.update(discrimination=False, has_hours=False, staff=False, today=date.today())
     rows = conn.execute(
         f"SELECT a.id::text, ST_X(a.geom), ST_Y(a.geom) FROM actor a WHERE {WHERE}", params

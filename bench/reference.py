@@ -143,7 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _anonymous() -> dict[str, Any]:
     """The parameters of the actors' filter for an anonymous search without filters."""
-    keys = ("ground", "domain", "public", "commune", "tsquery", "status", "ids")
+    keys = ("ground", "domain", "public", "commune", "tsquery", "status", "ids", "territory")
     return {
         **dict.fromkeys(keys),
         "discrimination": False,

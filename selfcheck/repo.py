@@ -102,7 +102,9 @@ def breakdown(
     )
     query = sql.SQL(
         "SELECT {cols}, count(*) AS n FROM selfcheck_testimony t {lateral} "
-        "WHERE %s::text IS NULL OR territory_sees_place(%s, t.qpv, t.commune) "
+        "WHERE %s::text IS NULL "
+        "OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL) "
+        "OR territory_sees_place(%s, t.qpv, t.commune) "
         "GROUP BY {groups} HAVING count(*) >= %s ORDER BY n DESC, {groups}"
     ).format(
         cols=sql.SQL(", ").join(columns),
@@ -116,7 +118,9 @@ def breakdown(
 def total_testimonies(conn: psycopg.Connection[Any], territory_id: str | None = None) -> int:
     row = conn.execute(
         "SELECT count(*) FROM selfcheck_testimony t "
-        "WHERE %(t)s::text IS NULL OR territory_sees_place(%(t)s, t.qpv, t.commune)",
+        "WHERE %(t)s::text IS NULL "
+        "OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL) "
+        "OR territory_sees_place(%(t)s, t.qpv, t.commune)",
         {"t": territory_id},
     ).fetchone()
     return int(row[0]) if row else 0

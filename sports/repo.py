@@ -117,7 +117,8 @@ def collection(
                     'source', f.source, 'source_date', f.source_date))
                 ORDER BY f.name, f.id), '[]'::json))::text
         FROM sport_facility f
-        WHERE (%(t)s::text IS NULL OR territory_sees(%(t)s, f.geom))
+        WHERE (%(t)s::text IS NULL OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL)
+               OR territory_sees(%(t)s, f.geom))
           AND (%(q)s::text IS NULL OR f.qpv_code = %(q)s)
         """,
         {"t": territory_id, "q": qpv_code},

@@ -137,7 +137,8 @@ def communes(
         FROM actor
         WHERE code_insee IS NOT NULL AND commune IS NOT NULL
           AND visibility = 'public' AND status <> 'fermee'
-          AND (%(t)s::text IS NULL OR territory_sees(%(t)s, geom))
+          AND (%(t)s::text IS NULL OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL)
+               OR territory_sees(%(t)s, geom))
         GROUP BY code_insee
         """,
         {"t": territory_id},

@@ -56,7 +56,9 @@ WHERE = """
     AND (%(tsquery)s::text IS NULL OR a.search @@ to_tsquery('simple', %(tsquery)s))
     AND (NOT %(has_hours)s OR a.horaires_accueil IS NOT NULL)
     AND (%(ids)s::uuid[] IS NULL OR a.id = ANY(%(ids)s::uuid[]))
-    AND (%(territory)s::text IS NULL OR territory_sees(%(territory)s, a.geom))
+    AND (%(territory)s::text IS NULL
+         OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL)
+         OR territory_sees(%(territory)s, a.geom))
     AND CASE WHEN %(staff)s THEN
             CASE WHEN %(status)s::text IS NULL THEN a.status <> 'fermee'
                  ELSE a.status = %(status)s END

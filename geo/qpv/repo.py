@@ -164,6 +164,7 @@ _FEATURE_SQL = """
 
 
 IN_TERRITORY = """(%(terr)s::text IS NULL
+    OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL)
     OR territory_sees(%(terr)s, ST_PointOnSurface(geom)))"""
 """A QPV belongs to the territory holding a point of its surface (never a neighbour's QPV
 that merely touches the envelope); see the SQL function ``territory_sees``."""

@@ -85,7 +85,9 @@ _GRID_COUNTS = """
           AND t.n - COALESCE(r.n, 0) >= GREATEST(%(k)s, 1)
           AND (%(kind)s::text IS NULL OR t.kind = %(kind)s)
           AND (%(theme)s::text IS NULL OR t.theme = %(theme)s)
-          AND (%(terr)s::text IS NULL OR territory_sees_cell(%(terr)s, t.ix, t.iy, %(cell)s))
+          AND (%(terr)s::text IS NULL
+               OR NOT EXISTS (SELECT 1 FROM territory WHERE source IS NOT NULL)
+               OR territory_sees_cell(%(terr)s, t.ix, t.iy, %(cell)s))
         ORDER BY t.kind, t.theme, t.ix, t.iy
         """
 """The public aggregate from the maintained totals: per cell, every published observation
