@@ -172,4 +172,15 @@ def grid_document() -> dict[str, object]:
             for name, values in g.scales.items()
         },
         "categories": [{"code": c.code, "label": c.label} for c in g.categories],
+        **(
+            {
+                "presence": {
+                    "groups": [{"code": x.code, "label": x.label} for x in g.presence.groups],
+                    "minutes": g.presence.minutes,
+                    "max_per_group": g.presence.max_per_group,
+                }
+            }
+            if g.presence
+            else {}
+        ),
     }

@@ -8,13 +8,14 @@
 
 import { ApiError, call } from "./api.js";
 import * as capture from "./capture.js";
+import * as counting from "./counting.js";
 import * as list from "./list.js";
 import { createMap } from "./mapview.js";
 import * as store from "./store.js";
 import * as sync from "./sync.js";
 import { $, announce, el, formatDate, formatTime, plural } from "./ui.js";
 
-const VIEWS = ["v-join", "v-walk", "v-capture", "v-list"];
+const VIEWS = ["v-join", "v-walk", "v-capture", "v-list", "v-count"];
 const SLOTS = { jour: "de jour", soiree: "en soirée", nuit: "de nuit" };
 
 let walkMap = null;
@@ -63,6 +64,10 @@ async function route() {
     }
   }
   capture.close();
+  if (hash === "comptage" && open && counting.available()) {
+    counting.open();
+    return show("v-count", "t-count");
+  }
   if (hash === "mes-observations") {
     await list.render();
     return show("v-list", "t-list");
@@ -187,6 +192,7 @@ async function renderWalk() {
   $("walk-meta").textContent = meta.join(" · ");
   $("walk-closed").hidden = walk.is_open !== false;
   $("new-obs").hidden = walk.is_open === false;
+  $("count-entry").hidden = walk.is_open === false || !counting.available();
   const stops = walk.stops || [];
   $("stops-list").replaceChildren(...stops.map((s) => el("li", {},
     el("span", { class: "stop-badge", "aria-hidden": "true", text: String(s.position) }),
@@ -223,6 +229,12 @@ async function renderSync() {
     line = `Dernier essai : ${state.lastError}.${next}`;
   } else if (!waiting && !failed) line = "Tout est envoyé.";
   else line = "";
+  const presence = await store.counts(session.walkId);
+  const countsWaiting = presence.filter((r) => !r.blocked).length;
+  const countsRefused = presence.filter((r) => r.blocked);
+  if (countsWaiting) lines.push(el("li", {}, `Comptages en attente d'envoi : ${countsWaiting}`));
+  for (const r of countsRefused) lines.push(el("li", { class: "failed" }, `⚠ Comptage refusé : ${r.error}`));
+  if (countsWaiting && line === "Tout est envoyé.") line = "";
   $("sync-panel").replaceChildren(el("ul", { class: "counts" }, ...lines), line ? el("p", { text: line }) : "");
   $("to-list").textContent = `Mes observations (${summary.records.length + summary.sent})`;
   if (walkMap) walkMap.setObservations(myPoints(summary));
@@ -302,6 +314,7 @@ async function refreshFromServer() {
 function start() {
   registerWorker();
   capture.init(ctx);
+  counting.init(ctx);
   list.init(ctx);
   $("join-form").addEventListener("submit", join);
   $("scan-btn").addEventListener("click", scan);

@@ -13,7 +13,7 @@
  */
 
 const DB_NAME = "cartegalite-marche";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const SESSION = "cg-marche-session";
 const WALK = "cg-marche-walk";
 const GRID = "cg-marche-grid";
@@ -40,13 +40,21 @@ export function openDb() {
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = () => {
+      request.onupgradeneeded = (event) => {
         const db = request.result;
-        const obs = db.createObjectStore("observations", { keyPath: "id" });
-        obs.createIndex("walkId", "walkId");
-        const photos = db.createObjectStore("photos", { keyPath: "id" });
-        photos.createIndex("obsId", "obsId");
-        db.createObjectStore("kv", { keyPath: "key" });
+        if (event.oldVersion < 1) {
+          const obs = db.createObjectStore("observations", { keyPath: "id" });
+          obs.createIndex("walkId", "walkId");
+          const photos = db.createObjectStore("photos", { keyPath: "id" });
+          photos.createIndex("obsId", "obsId");
+          db.createObjectStore("kv", { keyPath: "key" });
+        }
+        if (event.oldVersion < 2) {
+          // presence counts at a stop (« Sports et femmes »): { id, walkId, createdAt,
+          // content, blocked, error }, forgotten once the server holds them
+          const counts = db.createObjectStore("counts", { keyPath: "id" });
+          counts.createIndex("walkId", "walkId");
+        }
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -165,4 +173,38 @@ export async function clearAll() {
   const tx = db.transaction(["observations", "photos", "kv"], "readwrite");
   for (const name of ["observations", "photos", "kv"]) tx.objectStore(name).clear();
   return done(tx);
+}
+
+// --- presence counts -------------------------------------------------------------------------
+
+export async function saveCount(record) {
+  const db = await openDb();
+  const tx = db.transaction("counts", "readwrite");
+  tx.objectStore("counts").put(record);
+  return done(tx);
+}
+
+export async function counts(walkId) {
+  const db = await openDb();
+  return promised(db.transaction("counts").objectStore("counts").index("walkId").getAll(walkId));
+}
+
+export async function forgetCount(id) {
+  const db = await openDb();
+  const tx = db.transaction("counts", "readwrite");
+  tx.objectStore("counts").delete(id);
+  return done(tx);
+}
+
+export async function updateCount(id, change) {
+  const db = await openDb();
+  const tx = db.transaction("counts", "readwrite");
+  const store = tx.objectStore("counts");
+  const record = await promised(store.get(id));
+  if (record) {
+    change(record);
+    store.put(record);
+  }
+  await done(tx);
+  return record;
 }

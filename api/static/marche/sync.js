@@ -115,10 +115,30 @@ function refusal(err) {
 async function runCycle(walkId) {
   await deletions(walkId);
   await creations(walkId);
+  await presenceCounts(walkId);
   await corrections(walkId);
   await uploads(walkId);
   await confirm(walkId);
   await refresh(walkId);
+}
+
+/** Counts of who is present at a stop: POST /api/presence with the phone's id (a resend is
+ * answered 200 and never stored twice); forgotten once the server holds it. */
+async function presenceCounts(walkId) {
+  const records = (await store.counts(walkId)).filter((r) => !r.blocked);
+  for (const record of records) {
+    try {
+      await call("/api/presence", { method: "POST", json: record.content });
+    } catch (err) {
+      const refused = refusal(err);
+      await store.updateCount(record.id, (r) => {
+        r.blocked = true;
+        r.error = refused.detail || "comptage refusé par le serveur";
+      });
+      continue;
+    }
+    await store.forgetCount(record.id);
+  }
 }
 
 async function deletions(walkId) {
