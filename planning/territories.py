@@ -14,6 +14,7 @@ import psycopg
 
 from planning.repo import territories as repo
 from planning.suppress import suppress
+from surveys.presence import item
 
 COLUMNS = (
     ("qpv", "QPV", False),
@@ -21,7 +22,10 @@ COLUMNS = (
     ("walks_done", "Marches réalisées", True),
     ("testimonies", "Témoignages de l'autotest", True),
     ("observations", "Observations publiées (carte publique)", True),
+    ("presence_sessions", "Séances de comptage (Sports et femmes)", True),
 )
+SHARE = ("women_share", "Part des femmes observées")
+"""Shown beside the sessions it comes from, only when their count is published."""
 """(key, French label, counts people's acts: suppressed below k)."""
 
 
@@ -41,7 +45,8 @@ def compare(
 ) -> Comparison:
     """The comparison table; ``published(territory_id)`` is the total the territory's public
     map shows (already made of cells ≥ k)."""
-    rows = repo.counts(conn, repo.compared(conn, default_id))
+    spec = item()
+    rows = repo.counts(conn, repo.compared(conn, default_id), spec.share_of, list(spec.share_among))
     for row in rows:
         row["observations"] = published(row["id"])
     for key, _, protected in COLUMNS:
@@ -49,4 +54,11 @@ def compare(
             shown = suppress({r["id"]: int(r[key]) for r in rows}, k)
             for r in rows:
                 r[key] = shown[r["id"]]
-    return Comparison(tuple((key, label) for key, label, _ in COLUMNS), rows, k)
+    for r in rows:
+        women, among = r.pop("presence_women"), r.pop("presence_among")
+        sessions = r["presence_sessions"]
+        r[SHARE[0]] = (
+            round(100 * (women or 0) / among) if sessions and sessions >= k and among else None
+        )
+    columns = (*((key, label) for key, label, _ in COLUMNS), SHARE)
+    return Comparison(columns, rows, k)

@@ -19,19 +19,39 @@ SELECT t.id, t.name,
          WHERE territory_sees_place(t.id, s.qpv, s.commune))::int AS testimonies,
        (SELECT count(*) FROM actor a
          WHERE a.visibility = 'public' AND a.status <> 'fermee'
-           AND territory_sees(t.id, a.geom))::int AS places
+           AND territory_sees(t.id, a.geom))::int AS places,
+       (SELECT count(*) FROM presence_count p
+         WHERE p.territory = t.id AND NOT p.demo)::int AS presence_sessions,
+       (SELECT sum((p.counts ->> %(of)s)::int) FROM presence_count p
+         WHERE p.territory = t.id AND NOT p.demo)::int AS presence_women,
+       (SELECT sum(c.value::int) FROM presence_count p, jsonb_each_text(p.counts) c
+         WHERE p.territory = t.id AND NOT p.demo AND c.key = ANY(%(among)s))::int
+           AS presence_among
 FROM territory t
 WHERE t.id = ANY(%(ids)s)
 ORDER BY t.name
 """
 
 
-def counts(conn: psycopg.Connection[Any], ids: list[str]) -> list[dict[str, Any]]:
-    """Per territory: its QPV, walks done (demo excluded), self-check testimonies and public
-    help places."""
+def counts(
+    conn: psycopg.Connection[Any], ids: list[str], share_of: str, share_among: list[str]
+) -> list[dict[str, Any]]:
+    """Per territory: its QPV, walks done (demo excluded), self-check testimonies, public help
+    places, presence counting sessions, and the people counted for the share of women
+    (``share_of`` among ``share_among``)."""
     with conn.cursor() as cur:
-        rows = cur.execute(_COUNTS, {"ids": ids}).fetchall()
-    keys = ("id", "name", "qpv", "walks_done", "testimonies", "places")
+        rows = cur.execute(_COUNTS, {"ids": ids, "of": share_of, "among": share_among}).fetchall()
+    keys = (
+        "id",
+        "name",
+        "qpv",
+        "walks_done",
+        "testimonies",
+        "places",
+        "presence_sessions",
+        "presence_women",
+        "presence_among",
+    )
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 

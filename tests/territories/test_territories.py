@@ -302,3 +302,62 @@ def test_territories_compared_in_one_protected_table(
     stats_g = client.get("/api/selfcheck/stats", headers=G).json()
     stats_n = client.get("/api/selfcheck/stats").json()
     assert stats_g["total"] == 6 and stats_n["total"] == 7
+
+
+def test_women_presence_compared_across_territories(
+    db_url: str,
+    grenoble_files: Path,
+    client: TestClient,
+    admin_headers: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    """Counting sessions per territory in the protected table, and the share of women beside
+    them only when their count is published."""
+    from datetime import UTC, datetime, timedelta
+
+    _add(db_url, grenoble_files)
+    csv = tmp_path / "data-es.csv"
+    csv.write_text(
+        "equip_numero;equip_nom;equip_x;equip_y\n"
+        f"N1;City stade Nantes;{NANTES_POINT[0]};{NANTES_POINT[1]}\n"
+        f"G1;City stade Grenoble;{IN_GRENOBLE_QPV[0]};{IN_GRENOBLE_QPV[1]}\n",
+        encoding="utf-8",
+    )
+    env = {"DATABASE_URL": db_url, "COLUMNS": "200"}
+    assert runner.invoke(app, ["sports", "import", str(csv)], env=env).exit_code == 0
+    at = datetime.now(UTC) - timedelta(hours=3)
+
+    def count(facility: str, headers: dict[str, str], women: int, men: int) -> None:
+        body = {
+            "id": str(uuid.uuid4()),
+            "facility_id": facility,
+            "observed_at": at.isoformat(),
+            "counts": {"femmes": women, "hommes": men},
+        }
+        sent = client.post("/api/presence", json=body, headers={**admin_headers, **headers})
+        assert sent.status_code == 201, sent.text
+
+    for _ in range(5):
+        count("N1", {}, 1, 3)
+    for _ in range(2):
+        count("G1", G, 2, 2)
+    # a facility of the other territory cannot be counted on this address
+    wrong = {
+        "id": str(uuid.uuid4()),
+        "facility_id": "G1",
+        "observed_at": at.isoformat(),
+        "counts": {"femmes": 1},
+    }
+    assert client.post("/api/presence", json=wrong, headers=admin_headers).status_code == 422
+    rows = {r["id"]: r for r in client.get("/api/territories").json()["rows"]}
+    assert rows[GRENOBLE_ID]["presence_sessions"] is None
+    assert rows["nantes-metropole"]["presence_sessions"] is None  # else 7 − 5 gives Grenoble
+    assert rows["nantes-metropole"]["women_share"] is None
+    for _ in range(3):
+        count("G1", G, 2, 2)
+    rows = {r["id"]: r for r in client.get("/api/territories").json()["rows"]}
+    assert rows["nantes-metropole"]["presence_sessions"] == 5
+    assert rows["nantes-metropole"]["women_share"] == round(100 * 5 / 20)
+    assert rows[GRENOBLE_ID]["presence_sessions"] == 5 and rows[GRENOBLE_ID]["women_share"] == 50
+    page = client.get("/territoires").text
+    assert "Part des femmes observées" in page and "25 %" in page and "50 %" in page
