@@ -210,24 +210,8 @@ class ScanTable:
     k: int
 
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def _month(day: date | datetime) -> str:
-    return f"{MONTHS[day.month - 1]} {day.year}"
+    return f"{hours.FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def scan_table(conn: psycopg.Connection[Any], k: int, months: int = 12) -> ScanTable:

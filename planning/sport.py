@@ -43,12 +43,18 @@ def _by_slot(sessions: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[d
     return out
 
 
-def section(conn: psycopg.Connection[Any], code: str, generation: int, k: int) -> dict[str, Any]:
-    """The section's data: facilities, and the shares (suppressed below k sessions)."""
+def section(
+    conn: psycopg.Connection[Any], code: str, generation: int, k: int, staff: bool = False
+) -> dict[str, Any]:
+    """The section's data: facilities, and the shares (suppressed below k sessions). Walk
+    stops are named for staff only (walks and their stops are not public): for everyone
+    else their sessions count in the whole QPV's row, never in a row of their own."""
     sessions = counts_repo.sessions_of_qpv(conn, code, generation)
     places: dict[str, list[dict[str, Any]]] = defaultdict(list)
     names: dict[str, str] = {}
     for s in sessions:
+        if not staff and s["place"].startswith("arret:"):
+            continue
         places[s["place"]].append(s)
         names[s["place"]] = s["place_name"]
     slots = list(SLOT_LABELS)

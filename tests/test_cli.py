@@ -8,8 +8,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from tests.conftest import free_port
+from tests.httpdir import serve_directory, wait_http
 
 runner = CliRunner()
 
@@ -76,43 +75,10 @@ def test_qpv_import_bad_file_exits_non_zero_and_changes_nothing(
 def test_qpv_import_from_url(db_url: str, shared_data: Path, tmp_path: Path) -> None:
     """Download path: a local HTTP server stands in for data.gouv.fr (unreachable here)."""
     shutil.copy(shared_data / "qpv" / "qpv_2015_nantes_metropole.geojson", tmp_path / "qpv.geojson")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/qpv.geojson")
-        code, output = run(
-            ["qpv", "import", f"http://127.0.0.1:{port}/qpv.geojson"], {"DATABASE_URL": db_url}
-        )
-    finally:
-        server.terminate()
+    with serve_directory(tmp_path, "qpv.geojson") as base:
+        code, output = run(["qpv", "import", f"{base}/qpv.geojson"], {"DATABASE_URL": db_url})
     assert code == 0, output
     assert "qpv_2015_nantes_metropole.geojson" in output  # recognised by its checksum
-
-
-def _wait_http(url: str, timeout: float = 60) -> bytes:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                return resp.read()
-        except Exception as exc:
-            last = exc
-            time.sleep(0.2)
-    raise AssertionError(f"{url} not reachable: {last}")
 
 
 @pytest.fixture
@@ -159,16 +125,16 @@ def test_serve_on_embedded_postgis_end_to_end(embedded_env: dict[str, str]) -> N
             text=True,
         )
         try:
-            health = json.loads(_wait_http(f"{base}/health"))
+            health = json.loads(wait_http(f"{base}/health"))
             assert health["status"] == "ok"
-            fc = json.loads(_wait_http(f"{base}/api/qpv?generation=2015"))
+            fc = json.loads(wait_http(f"{base}/api/qpv?generation=2015"))
             assert len(fc["features"]) == 19
-            assert len(json.loads(_wait_http(f"{base}/api/qpv?generation=2024"))["features"]) == 19
-            page = _wait_http(f"{base}/cartes/qpv").decode()
+            assert len(json.loads(wait_http(f"{base}/api/qpv?generation=2024"))["features"]) == 19
+            page = wait_http(f"{base}/cartes/qpv").decode()
             assert page.count("<tr><td>QP0440") == 15
-            schools = json.loads(_wait_http(f"{base}/api/schools?limit=500"))
+            schools = json.loads(wait_http(f"{base}/api/schools?limit=500"))
             assert len(schools["features"]) == 76  # the collèges of Nantes Métropole
-            home = _wait_http(f"{base}/").decode()
+            home = wait_http(f"{base}/").decode()
             assert 'href="/aide"' in home
         finally:
             proc.terminate()

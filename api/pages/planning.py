@@ -31,7 +31,7 @@ from maps.planning import hotspot_page
 from planning import dashboard, hotspots, report
 from planning import policy as planning_policy
 from planning import sport as sport_section
-from planning.models import current_year
+from planning.models import Audience, current_year
 from planning.report import Version
 from ui.templating import render
 
@@ -104,8 +104,11 @@ def dashboard_page(
 ) -> HTMLResponse:
     audience = planning_policy.audience(principal)
     d = dashboard.dashboard(conn, config, code, year, audience, demo)
+    staff = audience is not Audience.PUBLIC
     sport = pages.sport(
-        sport_section.section(conn, d["qpv"]["code"], config.generation, config.public_min_count)
+        sport_section.section(
+            conn, d["qpv"]["code"], config.generation, config.public_min_count, staff
+        )
     )
     return _page("dashboard", view=pages.dashboard(d, current_year()), sport=sport)
 

@@ -11,11 +11,13 @@ from fastapi import APIRouter, Query, Response
 from fastapi import Path as PathParam
 from pydantic import AwareDatetime, Field
 
-from api.deps import ConnDep, CurrentPrincipal, SettingsDep
+from api.deps import ConnDep, CurrentPrincipal, MaybePrincipal, SettingsDep
 from api.params.surveys import SurveyConfigDep
 from api.routing import StrictJSONRoute
 from api.schemas import StrictModel
+from planning import policy as planning_policy
 from planning import sport
+from planning.models import Audience
 from sports import service as sports
 from surveys import presence
 from surveys.service import presence as service
@@ -68,8 +70,13 @@ def facilities(
 
 @router.get("/api/qpv/{code}/sport", summary="Sports et femmes dans un QPV (k séances au moins)")
 def qpv_sport(
-    code: Annotated[str, PathParam(max_length=16)], conn: ConnDep, settings: SettingsDep
+    code: Annotated[str, PathParam(max_length=16)],
+    conn: ConnDep,
+    settings: SettingsDep,
+    principal: MaybePrincipal,
 ) -> Any:
+    """Walk stops are named for staff only; for others their sessions count in the QPV's row."""
+    staff = planning_policy.audience(principal) is not Audience.PUBLIC
     return sport.section(
-        conn, code.strip().upper(), settings.qpv_generation, settings.public_min_count
+        conn, code.strip().upper(), settings.qpv_generation, settings.public_min_count, staff
     )

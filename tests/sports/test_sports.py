@@ -6,8 +6,6 @@ sessions and recomputed here independently."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +19,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from geo.errors import Invalid
 from sports import importer
-from tests.conftest import free_port
+from tests.httpdir import serve_directory
 
 runner = CliRunner()
 HEADER = (
@@ -120,32 +118,10 @@ def test_import_attaches_qpv_and_the_map_shows_the_layer(
 
 def test_import_from_a_url(db_url: str, conn: Any, tmp_path: Path) -> None:
     (tmp_path / "data-es.csv").write_text(_csv(conn), encoding="utf-8")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            result = _import(db_url, f"http://127.0.0.1:{port}/data-es.csv")
-            if "téléchargement impossible" not in result.output:
-                break
-            __import__("time").sleep(0.1)
-        assert result.exit_code == 0, result.output
-        assert "3 ajoutée(s)" in result.output
-    finally:
-        server.terminate()
-        server.wait()
+    with serve_directory(tmp_path, "data-es.csv") as base:
+        result = _import(db_url, f"{base}/data-es.csv")
+    assert result.exit_code == 0, result.output
+    assert "3 ajoutée(s)" in result.output
 
 
 def _count(facility: str, at: datetime, women: int, men: int, children: int = 0) -> dict[str, Any]:
@@ -276,6 +252,12 @@ def test_participants_count_at_their_walk_stops_only(
     assert stored == {"femmes": 1, "hommes": 6, "enfants": 0}
     facility = _count("E001", at, 1, 1)
     assert client.post("/api/presence", json=facility, headers=walker).status_code == 403
+    # walks and their stops are not public: a stop is named to staff only
+    public = client.get("/api/qpv/QP044013/sport").json()
+    assert "City stade" not in [r["place"] for r in public["shares"]]
+    staff_view = client.get("/api/qpv/QP044013/sport", headers=admin_headers).json()
+    assert "City stade" in [r["place"] for r in staff_view["shares"]]
+    assert "City stade" not in client.get("/quartiers/QP044013").text
     assert client.post("/api/presence", json=at_stop).status_code == 401
 
 

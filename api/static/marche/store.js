@@ -121,11 +121,11 @@ export async function forgetPhoto(id) {
   return done(tx);
 }
 
-/** Apply ``change(record)`` to the stored record (if it still exists) and save it. */
-export async function updateObservation(id, change) {
+/** Apply ``change(record)`` to the record ``id`` of ``storeName`` (if it still exists). */
+async function updateIn(storeName, id, change) {
   const db = await openDb();
-  const tx = db.transaction("observations", "readwrite");
-  const store = tx.objectStore("observations");
+  const tx = db.transaction(storeName, "readwrite");
+  const store = tx.objectStore(storeName);
   const record = await promised(store.get(id));
   if (record) {
     change(record);
@@ -133,6 +133,11 @@ export async function updateObservation(id, change) {
   }
   await done(tx);
   return record;
+}
+
+/** Apply ``change(record)`` to the stored observation (if it still exists) and save it. */
+export function updateObservation(id, change) {
+  return updateIn("observations", id, change);
 }
 
 export async function getKv(key) {
@@ -196,15 +201,6 @@ export async function forgetCount(id) {
   return done(tx);
 }
 
-export async function updateCount(id, change) {
-  const db = await openDb();
-  const tx = db.transaction("counts", "readwrite");
-  const store = tx.objectStore("counts");
-  const record = await promised(store.get(id));
-  if (record) {
-    change(record);
-    store.put(record);
-  }
-  await done(tx);
-  return record;
+export function updateCount(id, change) {
+  return updateIn("counts", id, change);
 }
